@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace gb {
+
+class JobRunner;
+class Workspace;
+struct Artifact;
+
+/// What every panel shares: the job runner, the open workspace (GUI-thread connection) and the
+/// app-wide error/status channels. Panels talk to each other only through this object's signals.
+class AppContext : public QObject {
+    Q_OBJECT
+public:
+    explicit AppContext(QObject *parent = nullptr);
+    ~AppContext() override;
+
+    JobRunner &jobs() { return *m_jobs; }
+    /// The open workspace; never null once MainWindow is up.
+    Workspace *workspace() const { return m_workspace.get(); }
+    QString workspacePath() const;
+
+    /// Opens (or creates) a workspace; on failure keeps the current one and returns the error.
+    QString openWorkspace(const QString &path, bool create);
+    /// Registers a file or folder as an artifact (hashing runs as a job) and announces it.
+    void registerArtifact(const QString &path);
+
+    void reportError(const QString &message) { Q_EMIT errorReported(message); }
+    void showStatus(const QString &message) { Q_EMIT statusMessage(message); }
+    /// Asks whichever page handles artifacts of this kind to open it.
+    void requestOpenArtifact(qint64 artifactId) { Q_EMIT openArtifactRequested(artifactId); }
+
+Q_SIGNALS:
+    void workspaceChanged();
+    void artifactsChanged();
+    void runsChanged();
+    void errorReported(const QString &message);
+    void statusMessage(const QString &message);
+    void openArtifactRequested(qint64 artifactId);
+
+private:
+    JobRunner *m_jobs;
+    std::unique_ptr<Workspace> m_workspace;
+};
+
+} // namespace gb

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+#include "io/inspect.h"
+
+#include "common/error.h"
+#include "store/workspace.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+namespace gb {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool hasFile(const fs::path &dir, const char *name)
+{
+    std::error_code ec;
+    return fs::is_regular_file(dir / name, ec);
+}
+
+std::string lowerExtension(const fs::path &p)
+{
+    std::string e = p.extension().string();
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return e;
+}
+
+bool startsWith(const fs::path &file, std::string_view magic)
+{
+    std::ifstream in(file, std::ios::binary);
+    std::string head(magic.size(), '\0');
+    in.read(head.data(), std::streamsize(head.size()));
+    return in.gcount() == std::streamsize(magic.size()) && head == magic;
+}
+
+PathKind inspectFolder(const fs::path &dir)
+{
+    PathKind k;
+    if (hasFile(dir, "config.json")) {
+        try {
+            const Json cfg = Json::parseFile((dir / "config.json").string());
+            if (const Json *mt = cfg.find("model_type"); mt && mt->isString()) {
+                k.kind = "model";
+                k.format = mt->toString();
+                k.description = "language model folder (" + k.format + ")";
+                for (const char *key : {"n_layer", "num_hidden_layers", "n_embd", "hidden_size", "vocab_size"})
+                    if (const Json *v = cfg.find(key))
+                        k.summary.set(key, *v);
+                return k;
+            }
+            if (const Json *st = cfg.find("sae_type"); st && st->isString()) {
+                k.kind = "dictionary";
+                k.format = "openmoss";
+                k.description = "OpenMOSS sparse dictionary (" + st->toString() + ")";
+                k.summary.set("sae_type", *st);
+                return k;
+            }
+        } catch (const Error &e) {
+            k.kind = "unknown";
+            k.description = e.what();
+            return k;
+        }
+    }
+    if (hasFile(dir, "cfg.json") && (hasFile(dir, "sae_weights.safetensors") || hasFile(dir, "sae.safetensors"))) {
+        k.kind = "dictionary";
+        k.format = hasFile(dir, "sae.safetensors") ? "sparsify" : "saelens";
+        k.description = "SAELens-style sparse dictionary";
+        return k;
+    }
+    if (hasFile(dir, "params.npz")) {
+        k.kind = "dictionary";
+        k.format = "gemmascope";
+        k.description = "Gemma Scope JumpReLU dictionary (params.npz)";
+        return k;
+    }
+    std::error_code ec;
+    int steps = 0;
+    for (const auto &e : fs::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (e.is_directory() && name.rfind("step", 0) == 0 && name.size() > 4
+            && std::all_of(name.begin() + 4, name.end(), [](unsigned char c) { return std::isdigit(c); }))
+            ++steps;
+    }
+    if (steps > 0) {
+        k.kind = "checkpoint_series";
+        k.format = "stepN";
+        k.description = "checkpoint series with " + std::to_string(steps) + " step folders";
+        k.summary.set("snapshots", steps);
+        return k;
+    }
+    k.kind = "unknown";
+    k.description = "folder without config.json, cfg.json, params.npz or stepN/ checkpoints";
+    return k;
+}
+
+PathKind inspectFile(const fs::path &file)
+{
+    PathKind k;
+    const std::string ext = lowerExtension(file);
+    if (startsWith(file, std::string_view("SQLite format 3\0", 16))) {
+        const int version = Workspace::schemaVersionOf(file.string());
+        if (version > 0) {
+            k.kind = "workspace";
+            k.format = "gbx";
+            k.description = "Glassbox workspace (schema " + std::to_string(version) + ")";
+            k.summary.set("schema_version", version);
+            return k;
+        }
+        k.kind = "unknown";
+        k.description = "SQLite database that is not a readable Glassbox workspace";
+        return k;
+    }
+    if (ext == ".csv") {
+        k.kind = "dataset";
+        k.format = "csv";
+        k.description = "CSV data set";
+        return k;
+    }
+    if ((ext == ".pt" || ext == ".pth" || ext == ".zip") && startsWith(file, "PK")) {
+        k.kind = "tabular_model";
+        k.format = "torchscript";
+        k.description = "TorchScript archive";
+        return k;
+    }
+    if (ext == ".txt" || ext == ".jsonl") {
+        k.kind = "corpus";
+        k.format = ext.substr(1);
+        k.description = "text corpus";
+        return k;
+    }
+    if (ext == ".safetensors") {
+        k.kind = "tensors";
+        k.format = "safetensors";
+        k.description = "safetensors file";
+        return k;
+    }
+    k.kind = "unknown";
+    k.description = "file type not recognised";
+    return k;
+}
+
+} // namespace
+
+PathKind inspectPath(const std::string &path)
+{
+    std::error_code ec;
+    const fs::path p(path);
+    if (!fs::exists(p, ec))
+        throw Error::badInput(path + ": no such file or folder");
+    return fs::is_directory(p, ec) ? inspectFolder(p) : inspectFile(p);
+}
+
+} // namespace gb

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QByteArray>
+#include <QColor>
+#include <QFont>
+#include <QList>
+#include <QPair>
+#include <QRectF>
+#include <QSizeF>
+#include <QString>
+
+class QPainter;
+
+namespace gb::plots {
+
+/// Typography and background of a figure; the same figure renders for the screen and for a paper.
+struct FigureStyle {
+    QString fontFamily = QStringLiteral("DejaVu Sans");
+    double fontPointSize = 8.0;
+    bool transparentBackground = false;
+    QColor background = QColor(0xFF, 0xFF, 0xFF);
+    QColor foreground = QColor(0x22, 0x22, 0x22);
+    QString sequentialMap = QStringLiteral("viridis");
+    QString divergingMap = QStringLiteral("blue-red");
+};
+
+/// Where a figure came from; stamped into every exported file's metadata.
+struct Provenance {
+    QString title;
+    QString method;                          ///< e.g. "integrated_gradients"
+    QString parametersJson;                  ///< the run's parameters
+    QList<QPair<QString, QString>> inputs;   ///< (path, sha256)
+    qint64 runId = 0;                        ///< run id in the workspace, 0 if none
+    QString workspace;                       ///< workspace file path
+};
+
+/// A plot that can paint itself anywhere: on screen (its widget calls render in paintEvent),
+/// into SVG, PDF or PNG (FigureExporter), or headless (glassbox-cli render). A figure holds an
+/// immutable, precomputed model; render() does no computation beyond layout.
+///
+/// Coordinates: render() receives a rectangle in the painter's logical units. Fonts use
+/// `style().fontPointSize` through font(); text metrics must be taken with
+/// QFontMetricsF(font, painter->device()) so that layout is right on every device.
+class Figure {
+public:
+    virtual ~Figure() = default;
+
+    /// Stable identifier of the figure type ("heatmap", "token_strip", "effect_plot", ...).
+    virtual QString kind() const = 0;
+    /// Paints the whole figure (axes, legend and colour bar included) into `rect`.
+    virtual void render(QPainter *painter, const QRectF &rect) const = 0;
+    /// Size in points (1/72 inch) the figure looks best at when no preset is chosen.
+    virtual QSizeF naturalSize() const { return QSizeF(360, 240); }
+    /// The exact data the figure plots, as CSV (with a header row) and as JSON.
+    virtual QString dataCsv() const = 0;
+    virtual QByteArray dataJson() const = 0;
+
+    void setStyle(const FigureStyle &style) { m_style = style; }
+    const FigureStyle &style() const { return m_style; }
+    /// The style's font scaled by `relative` (1 = body text).
+    QFont font(double relative = 1.0, bool bold = false) const
+    {
+        QFont f(m_style.fontFamily);
+        f.setPointSizeF(m_style.fontPointSize * relative);
+        f.setBold(bold);
+        return f;
+    }
+
+private:
+    FigureStyle m_style;
+};
+
+} // namespace gb::plots
