@@ -10,6 +10,7 @@
 #include <QCoreApplication>
 #include <QFile>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -163,11 +164,26 @@ int fail(int code, const std::string &message)
 
 } // namespace
 
-const std::vector<Command> &commands()
+namespace {
+std::vector<Command> &registry()
 {
-    static const std::vector<Command> all = {
-        infoCommand(),
-    };
+    static std::vector<Command> all;
+    return all;
+}
+} // namespace
+
+bool registerCommand(Command command)
+{
+    registry().push_back(std::move(command));
+    return true;
+}
+
+std::vector<Command> commands()
+{
+    std::vector<Command> all = registry();
+    std::sort(all.begin(), all.end(), [](const Command &a, const Command &b) {
+        return a.order != b.order ? a.order < b.order : a.name < b.name;
+    });
     return all;
 }
 
@@ -187,8 +203,9 @@ int run(int argc, char **argv)
         return 0;
     }
     const QString name = arguments[1];
+    const std::vector<Command> all = commands();
     const Command *command = nullptr;
-    for (const Command &c : commands())
+    for (const Command &c : all)
         if (c.name == name)
             command = &c;
     if (!command)

@@ -71,6 +71,8 @@ private:
 
 struct Command {
     QString name;
+    /// Where --help lists it (ascending), then by name.
+    int order = 100;
     QString summary;
     /// Adds the command's own options to the parser.
     std::function<void(QCommandLineParser &)> addOptions;
@@ -78,15 +80,17 @@ struct Command {
     std::function<int(Context &)> run;
 };
 
-/// All commands, in the order --help lists them.
-const std::vector<Command> &commands();
+/// All registered commands, in the order --help lists them.
+std::vector<Command> commands();
+
+/// Each command lives in its own cmd_<name>.cpp and registers itself at start-up:
+///     [[maybe_unused]] const bool registered = gb::cli::registerCommand(myCommand());
+/// (the CLI's sources are compiled into the executable, so these initialisers always run).
+bool registerCommand(Command command);
 
 /// Entry point shared by main() and tests: returns the exit code
 /// (0 ok, 1 internal failure, 2 bad input or bad usage).
 int run(int argc, char **argv);
-
-// Each command lives in its own cmd_<name>.cpp and provides one of these.
-Command infoCommand();
 
 } // namespace cli
 } // namespace gb

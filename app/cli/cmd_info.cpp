@@ -51,11 +51,9 @@ int runInfo(Context &ctx)
     return 0;
 }
 
-} // namespace
-
 Command infoCommand()
 {
-    return Command{QStringLiteral("info"), QStringLiteral("Say what a path is (model, dictionary, data set, workspace), or describe the compute set-up."),
+    return Command{QStringLiteral("info"), 10, QStringLiteral("Say what a path is (model, dictionary, data set, workspace), or describe the compute set-up."),
                    [](QCommandLineParser &p) {
                        p.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("File or folder to inspect."));
                        p.addOption({QStringLiteral("system"), QStringLiteral("Report BLAS, threads and libtorch version.")});
@@ -63,5 +61,9 @@ Command infoCommand()
                    },
                    runInfo};
 }
+
+[[maybe_unused]] const bool registered = registerCommand(infoCommand());
+
+} // namespace
 
 } // namespace gb::cli
