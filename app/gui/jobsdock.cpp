@@ -33,8 +33,14 @@ JobsDock::JobsDock(JobRunner &runner, QWidget *parent)
     m_tree->setHeaderLabels({tr("Job"), tr("State"), tr("Progress"), tr("Speed"), QString()});
     m_tree->setRootIsDecorated(false);
     m_tree->setUniformRowHeights(true);
-    m_tree->header()->setSectionResizeMode(NameCol, QHeaderView::Stretch);
-    m_tree->header()->setStretchLastSection(false);
+    QHeaderView *header = m_tree->header();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(NameCol, QHeaderView::Interactive);
+    header->setSectionResizeMode(ProgressCol, QHeaderView::Stretch);
+    header->setSectionResizeMode(CancelCol, QHeaderView::ResizeToContents);
+    header->resizeSection(NameCol, 320);
+    header->resizeSection(StateCol, 180);
+    header->resizeSection(RateCol, 220);
     setWidget(m_tree);
     connect(&m_runner, &JobRunner::jobAdded, this, &JobsDock::addJob);
     connect(&m_runner, &JobRunner::jobChanged, this, &JobsDock::updateJob);
@@ -64,7 +70,7 @@ void JobsDock::addJob(quint64 id)
     m_tree->insertTopLevelItem(0, item);
     auto *bar = new QProgressBar(m_tree);
     bar->setRange(0, 1000); // per-mille: fractional percents display smoothly
-    bar->setTextVisible(false);
+    bar->setFormat(QStringLiteral("%p%"));
     m_tree->setItemWidget(item, ProgressCol, bar);
     auto *cancel = new QPushButton(tr("Cancel"), m_tree);
     cancel->setObjectName(QStringLiteral("cancelJob%1").arg(id));

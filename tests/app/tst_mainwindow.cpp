@@ -9,7 +9,12 @@
 #include "store/workspace.h"
 #include "testutils.h"
 
+#include <QAction>
 #include <QDir>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QThread>
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -21,6 +26,8 @@ private Q_SLOTS:
     void switchesThroughPagesAndScreenshots();
     void registersArtifactsAndRemembersThem();
     void badWorkspaceKeepsCurrentOne();
+    void jobsDockShowsProgressAndCancels();
+    void persistsWindowStateAndShortcuts();
     void rateFormatting_data();
     void rateFormatting();
 
@@ -32,6 +39,7 @@ void TestMainWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("GlassboxTest"));
+    QSettings().clear(); // test-mode settings persist between runs; start from defaults
     QVERIFY(m_dir.isValid());
 }
 
@@ -97,6 +105,64 @@ void TestMainWindow::badWorkspaceKeepsCurrentOne()
     const QString error = ctx.openWorkspace(bad, false);
     QVERIFY(error.contains(QStringLiteral("not a Glassbox workspace")));
     QCOMPARE(ctx.workspacePath(), good);
+}
+
+void TestMainWindow::jobsDockShowsProgressAndCancels()
+{
+    gb::AppContext ctx;
+    QVERIFY(ctx.openWorkspace(m_dir.filePath(QStringLiteral("d.gbx")), true).isEmpty());
+    gb::MainWindow w(ctx);
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const auto id = ctx.jobs().submit(QStringLiteral("Long computation"), QString(),
+        [](gb::Progress &p, const gb::CancelToken &c) -> std::any {
+            p.beginStage("crunching", 0, 1, "batches");
+            for (int i = 0; i < 1000; ++i) {
+                QThread::msleep(10);
+                p.update(i, 1000);
+                c.throwIfCancelled();
+            }
+            return 0;
+        },
+        &w, [](std::any) {});
+    QTRY_VERIFY(ctx.jobs().job(id)->progress.fraction > 0.05);
+    auto *bar = w.jobsDock()->findChild<QProgressBar *>();
+    QVERIFY(bar);
+    QTRY_VERIFY(bar->value() > 50);
+    QVERIFY(w.grab().save(gbtest::buildDir() + QStringLiteral("/screenshots/mainwindow-job-running.png")));
+    auto *cancel = w.jobsDock()->findChild<QPushButton *>(QStringLiteral("cancelJob%1").arg(id));
+    QVERIFY(cancel && cancel->isEnabled());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QTRY_COMPARE(ctx.jobs().job(id)->state, gb::JobInfo::State::Cancelled);
+    QVERIFY(!cancel->isEnabled());
+}
+
+void TestMainWindow::persistsWindowStateAndShortcuts()
+{
+    gb::AppContext ctx;
+    QVERIFY(ctx.openWorkspace(m_dir.filePath(QStringLiteral("e.gbx")), true).isEmpty());
+    {
+        QSettings s;
+        s.setValue(QStringLiteral("shortcuts/openModel"), QStringLiteral("Ctrl+Alt+M"));
+    }
+    {
+        gb::MainWindow w(ctx);
+        w.show();
+        w.pages()->setCurrentIndex(2);
+        w.jobsDock()->hide();
+        w.close();
+    }
+    gb::MainWindow w(ctx);
+    QCOMPARE(w.pages()->currentIndex(), 2);
+    QAction *openModel = nullptr;
+    for (QAction *a : w.shortcutActions())
+        if (a->objectName() == QLatin1String("openModel"))
+            openModel = a;
+    QVERIFY(openModel);
+    QCOMPARE(openModel->shortcut(), QKeySequence(QStringLiteral("Ctrl+Alt+M")));
+    w.show();
+    QVERIFY(!w.jobsDock()->isVisible());
 }
 
 void TestMainWindow::rateFormatting_data()
