@@ -16,6 +16,7 @@ enum class DType { F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL };
 
 const char *toString(DType t);
 std::size_t byteSize(DType t);
+at::ScalarType scalarTypeOf(DType t);
 
 /// One tensor's entry in a safetensors header, after validation.
 struct TensorEntry {
@@ -44,6 +45,7 @@ public:
                                                 std::map<std::string, std::string> *metadata = nullptr);
 
     const std::string &path() const;
+    /// Entries in data-section order.
     const std::vector<TensorEntry> &entries() const;
     const std::map<std::string, std::string> &metadata() const;
     bool contains(const std::string &name) const;
@@ -54,6 +56,9 @@ public:
     /// The tensor as float32 (integer tensors converted); checks the shape when `expected` is given:
     /// a mismatch is BadInput naming file, tensor, expected and actual shape.
     at::Tensor floatTensor(const std::string &name, const std::vector<std::int64_t> &expected = {}) const;
+    std::uint64_t fileSize() const;
+    /// First byte of the mapping: zero-copy tensors point inside [mappedData(), mappedData() + fileSize()).
+    const unsigned char *mappedData() const;
 
     ~SafetensorsFile();
 
@@ -80,6 +85,9 @@ public:
     std::uint64_t fileBytes() const;
 
 private:
+    const std::shared_ptr<SafetensorsFile> &fileOf(const std::string &name) const;
+
+    std::string m_source; ///< the file or index named in errors
     std::map<std::string, std::shared_ptr<SafetensorsFile>> m_byName;
     std::vector<std::shared_ptr<SafetensorsFile>> m_files;
 };
