@@ -13,8 +13,8 @@ ColorMap::ColorMap(QString name, bool diverging, std::initializer_list<QRgb> sto
 {
     const std::vector<QRgb> s(stops);
     const int n = int(s.size());
-    for (int i = 0; i < 256; ++i) {
-        const double x = double(i) / 255.0 * (n - 1);
+    for (int i = 0; i < 257; ++i) {
+        const double x = double(i) / 256.0 * (n - 1);
         const int k = std::min(int(x), n - 2);
         const double f = x - k;
         const auto mix = [f](int a, int b) { return int(std::lround(a + (b - a) * f)); };
@@ -73,8 +73,15 @@ QRgb ColorMap::rgb(double t) const
 {
     if (std::isnan(t))
         return qRgb(0xCC, 0xCC, 0xCC);
-    const int i = int(std::lround(std::clamp(t, 0.0, 1.0) * 255.0));
+    const int i = int(std::lround(std::clamp(t, 0.0, 1.0) * 256.0));
     return m_table[std::size_t(i)];
+}
+
+QColor categoricalColor(int i)
+{
+    // Okabe & Ito (2008), "Color Universal Design"; yellow last, it is faint on white.
+    static const QRgb palette[] = {0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7, 0xE69F00, 0x56B4E9, 0x000000, 0xF0E442};
+    return QColor::fromRgb(palette[((i % 8) + 8) % 8]);
 }
 
 ColorScale ColorScale::fit(double minValue, double maxValue, bool symmetric)

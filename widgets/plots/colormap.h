@@ -8,7 +8,8 @@
 
 namespace gb::plots {
 
-/// A colour map sampled into a 256-entry table. Sequential maps (viridis, cividis) take t in
+/// A colour map sampled into a 257-entry table (odd, so a diverging map's middle entry is exactly
+/// its neutral colour). Sequential maps (viridis, cividis) take t in
 /// [0, 1]; diverging maps (centred at 0.5) are used with a symmetric value range so that zero is
 /// the neutral middle colour. All maps offered are colour-vision-deficiency safe.
 class ColorMap {
@@ -32,8 +33,12 @@ private:
 
     QString m_name;
     bool m_diverging = false;
-    std::array<QRgb, 256> m_table{};
+    std::array<QRgb, 257> m_table{};
 };
+
+/// Colour `i` of the Okabe-Ito qualitative palette (distinguishable with colour-vision
+/// deficiencies), cycling after 8: the default colours of series.
+QColor categoricalColor(int i);
 
 /// Maps data values to [0, 1] for a colour map: linear between lo and hi; with `symmetric`,
 /// the range is [-m, m] where m = max(|lo|, |hi|), so zero sits at the centre.

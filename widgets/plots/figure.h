@@ -8,9 +8,9 @@
 #include <QPair>
 #include <QRectF>
 #include <QSizeF>
+#include <QPaintDevice>
+#include <QPainter>
 #include <QString>
-
-class QPainter;
 
 namespace gb::plots {
 
@@ -23,7 +23,25 @@ struct FigureStyle {
     QColor foreground = QColor(0x22, 0x22, 0x22);
     QString sequentialMap = QStringLiteral("viridis");
     QString divergingMap = QStringLiteral("blue-red");
+
+    /// The style's font scaled by `relative` (1 = body text).
+    QFont font(double relative = 1.0, bool bold = false) const
+    {
+        QFont f(fontFamily);
+        f.setPointSizeF(fontPointSize * relative);
+        f.setBold(bold);
+        return f;
+    }
 };
+
+/// Device units per typographic point on the painter's device (1 for 72-dpi SVG, 4/3 on a
+/// 96-dpi screen, dpi/72 for PNG and PDF). Pen widths, tick lengths and paddings are specified
+/// in points and multiplied by this, so a figure looks the same on every device.
+inline double pointScale(const QPainter *painter)
+{
+    const QPaintDevice *d = painter->device();
+    return d ? d->logicalDpiY() / 72.0 : 1.0;
+}
 
 /// Where a figure came from; stamped into every exported file's metadata.
 struct Provenance {
@@ -52,20 +70,18 @@ public:
     virtual void render(QPainter *painter, const QRectF &rect) const = 0;
     /// Size in points (1/72 inch) the figure looks best at when no preset is chosen.
     virtual QSizeF naturalSize() const { return QSizeF(360, 240); }
-    /// The exact data the figure plots, as CSV (with a header row) and as JSON.
+    /// The exact data the figure plots, as CSV (with a header row) and as JSON. The JSON is
+    /// the figure's whole model ("kind" included): FigureRegistry rebuilds the figure from it,
+    /// which is how `glassbox-cli render` re-renders a stored run without recomputing.
     virtual QString dataCsv() const = 0;
     virtual QByteArray dataJson() const = 0;
+    /// True when the figure paints a raster image (heatmaps). Export tests then accept an
+    /// embedded image in PDF output; every other figure must stay pure vector.
+    virtual bool embedsRaster() const { return false; }
 
     void setStyle(const FigureStyle &style) { m_style = style; }
     const FigureStyle &style() const { return m_style; }
-    /// The style's font scaled by `relative` (1 = body text).
-    QFont font(double relative = 1.0, bool bold = false) const
-    {
-        QFont f(m_style.fontFamily);
-        f.setPointSizeF(m_style.fontPointSize * relative);
-        f.setBold(bold);
-        return f;
-    }
+    QFont font(double relative = 1.0, bool bold = false) const { return m_style.font(relative, bold); }
 
 private:
     FigureStyle m_style;
