@@ -4,48 +4,18 @@
 #include "common/error.h"
 #include "common/torch_guard.h"
 #include "io/mapped_file.h"
+#include "io/tensor_view.h"
 
 #include <ATen/ATen.h>
 
 #include <cstring>
 #include <unordered_map>
 
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors data is little-endian; tensors alias it");
-
 namespace gb {
 
 namespace {
 
 constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
-
-} // namespace
-
-at::ScalarType scalarTypeOf(DType t)
-{
-    switch (t) {
-    case DType::F64: return at::kDouble;
-    case DType::F32: return at::kFloat;
-    case DType::F16: return at::kHalf;
-    case DType::BF16: return at::kBFloat16;
-    case DType::I64: return at::kLong;
-    case DType::I32: return at::kInt;
-    case DType::I16: return at::kShort;
-    case DType::I8: return at::kChar;
-    case DType::U8: return at::kByte;
-    case DType::BOOL: return at::kBool;
-    }
-    throw Error::internal("unhandled DType");
-}
-
-namespace {
-
-std::string shapeText(const std::vector<std::int64_t> &shape)
-{
-    std::string s = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + "]";
-}
 
 } // namespace
 
@@ -114,36 +84,17 @@ const TensorEntry &SafetensorsFile::entry(const std::string &name) const
 at::Tensor SafetensorsFile::tensor(const std::string &name) const
 {
     const TensorEntry &e = entry(name);
-    return torchGuard(path() + ": tensor '" + name + "'", [&] {
-        const auto options = at::TensorOptions().dtype(scalarTypeOf(e.dtype));
-        const unsigned char *src = m->file->data() + m->dataOffset + e.begin;
-        at::Tensor t;
-        if (e.end == e.begin) {
-            t = at::empty(e.shape, options);
-        } else if (reinterpret_cast<std::uintptr_t>(src) % byteSize(e.dtype) == 0) {
-            // The deleter owns a reference to the mapping: the view outlives this object safely.
-            std::shared_ptr<const MappedFile> keep = m->file;
-            t = at::from_blob(
-                const_cast<unsigned char *>(src), e.shape, [keep](void *) {}, options);
-        } else {
-            // Third-party writers need not align data; ATen requires element alignment.
-            t = at::empty(e.shape, options);
-            std::memcpy(t.data_ptr(), src, e.end - e.begin);
-        }
-        if (e.dtype == DType::F16 || e.dtype == DType::BF16)
-            t = t.to(at::kFloat); // CPU kernels for half types are missing in libtorch 1.13
-        return t;
-    });
+    const std::string context = path() + ": tensor '" + name + "'";
+    if (e.end == e.begin)
+        return torchGuard(context, [&] { return widenHalf(at::empty(e.shape, scalarTypeOf(e.dtype))); });
+    return mappedTensor(m->file, m->file->data() + m->dataOffset + e.begin, e.dtype, e.shape, context);
 }
 
 at::Tensor SafetensorsFile::floatTensor(const std::string &name, const std::vector<std::int64_t> &expected) const
 {
-    const TensorEntry &e = entry(name);
-    if (!expected.empty() && e.shape != expected)
-        throw Error::badInput(path() + ": tensor '" + name + "' has shape " + shapeText(e.shape) + ", expected "
-                              + shapeText(expected));
-    at::Tensor t = tensor(name);
-    return t.scalar_type() == at::kFloat ? t : torchGuard(path(), [&] { return t.to(at::kFloat); });
+    const std::string context = path() + ": tensor '" + name + "'";
+    checkShape(entry(name).shape, expected, context);
+    return toFloat(tensor(name), context);
 }
 
 } // namespace gb

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "io/dtype.h"
+
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
@@ -10,13 +12,6 @@
 #include <vector>
 
 namespace gb {
-
-/// Element type of a stored tensor (the safetensors dtype names).
-enum class DType { F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL };
-
-const char *toString(DType t);
-std::size_t byteSize(DType t);
-at::ScalarType scalarTypeOf(DType t);
 
 /// One tensor's entry in a safetensors header, after validation.
 struct TensorEntry {

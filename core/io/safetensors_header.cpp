@@ -13,24 +13,8 @@ namespace gb {
 
 namespace {
 
-struct DTypeInfo {
-    DType type;
-    const char *name;
-    std::size_t size;
-};
-
-constexpr std::array<DTypeInfo, 10> kDTypes{{
-    {DType::F64, "F64", 8},
-    {DType::F32, "F32", 4},
-    {DType::F16, "F16", 2},
-    {DType::BF16, "BF16", 2},
-    {DType::I64, "I64", 8},
-    {DType::I32, "I32", 4},
-    {DType::I16, "I16", 2},
-    {DType::I8, "I8", 1},
-    {DType::U8, "U8", 1},
-    {DType::BOOL, "BOOL", 1},
-}};
+constexpr std::array<DType, 10> kDTypes{DType::F64, DType::F32, DType::F16, DType::BF16, DType::I64,
+                                         DType::I32,  DType::I16, DType::I8,  DType::U8,   DType::BOOL};
 
 // Valid safetensors dtypes that libtorch 1.13 has no type for: named apart from typos so the
 // user learns the file is fine but unsupported.
@@ -40,9 +24,9 @@ constexpr std::array<const char *, 13> kUnsupported{{"U16", "U32", "U64", "C64",
 
 DType parseDType(const std::string &s, const std::string &where)
 {
-    for (const auto &d : kDTypes)
-        if (s == d.name)
-            return d.type;
+    for (DType d : kDTypes)
+        if (s == toString(d))
+            return d;
     for (const char *u : kUnsupported)
         if (s == u)
             throw Error::badInput(where + ": dtype " + s + " is not supported (Glassbox reads F64, F32, F16, BF16, "
@@ -142,22 +126,6 @@ void checkTiling(std::vector<TensorEntry> &entries, const std::string &source)
 }
 
 } // namespace
-
-const char *toString(DType t)
-{
-    for (const auto &d : kDTypes)
-        if (d.type == t)
-            return d.name;
-    return "?";
-}
-
-std::size_t byteSize(DType t)
-{
-    for (const auto &d : kDTypes)
-        if (d.type == t)
-            return d.size;
-    return 0;
-}
 
 std::vector<TensorEntry> SafetensorsFile::parseHeader(const char *data, std::size_t size, const std::string &source,
                                                       std::map<std::string, std::string> *metadata)
