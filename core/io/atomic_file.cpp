@@ -13,10 +13,11 @@
 
 namespace gb {
 
-AtomicFile::AtomicFile(std::string path) : m_path(std::move(path))
+AtomicFile::AtomicFile(std::string path)
+    : m_path(std::move(path))
 {
     // Not mkstemp: it creates mode 0600, and a saved result should get the umask's permissions.
-    static std::atomic<unsigned> counter{0};
+    static std::atomic<unsigned> counter { 0 };
     for (int attempt = 0; attempt < 100 && m_fd < 0; ++attempt) {
         m_temp = m_path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
         m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);

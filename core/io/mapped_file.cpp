@@ -32,7 +32,7 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::string &path)
     f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (f.fd < 0)
         throw Error::badInput(path + ": cannot open: " + std::strerror(errno));
-    struct stat st {};
+    struct stat st { };
     if (::fstat(f.fd, &st) != 0)
         throw Error::badInput(path + ": cannot stat: " + std::strerror(errno));
     if (!S_ISREG(st.st_mode))

@@ -37,7 +37,7 @@ public:
     static std::shared_ptr<SafetensorsFile> open(const std::string &path);
     /// Parses and validates a header from memory (the fuzz target's entry point).
     static std::vector<TensorEntry> parseHeader(const char *data, std::size_t size, const std::string &source,
-                                                std::map<std::string, std::string> *metadata = nullptr);
+        std::map<std::string, std::string> *metadata = nullptr);
 
     const std::string &path() const;
     /// Entries in data-section order.
@@ -91,6 +91,6 @@ private:
 /// padded to 8 bytes as the reference writer does. Writes to a temporary file and renames it, so
 /// a crash never leaves a half-written file under `path`. Supported dtypes: those of DType.
 void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, at::Tensor>> &tensors,
-                      const std::map<std::string, std::string> &metadata = {});
+    const std::map<std::string, std::string> &metadata = {});
 
 } // namespace gb

@@ -13,14 +13,13 @@ namespace gb {
 
 namespace {
 
-constexpr std::array<DType, 10> kDTypes{DType::F64, DType::F32, DType::F16, DType::BF16, DType::I64,
-                                         DType::I32,  DType::I16, DType::I8,  DType::U8,   DType::BOOL};
+constexpr std::array<DType, 10> kDTypes { DType::F64, DType::F32, DType::F16, DType::BF16, DType::I64, DType::I32,
+    DType::I16, DType::I8, DType::U8, DType::BOOL };
 
 // Valid safetensors dtypes that libtorch 1.13 has no type for: named apart from typos so the
 // user learns the file is fine but unsupported.
-constexpr std::array<const char *, 13> kUnsupported{{"U16", "U32", "U64", "C64", "F8_E5M2", "F8_E4M3",
-                                                    "F8_E8M0", "F8_E4M3FNUZ", "F8_E5M2FNUZ", "F4", "F6_E2M3",
-                                                    "F6_E3M2", "F8_E4M3FN"}};
+constexpr std::array<const char *, 13> kUnsupported { { "U16", "U32", "U64", "C64", "F8_E5M2", "F8_E4M3", "F8_E8M0",
+    "F8_E4M3FNUZ", "F8_E5M2FNUZ", "F4", "F6_E2M3", "F6_E3M2", "F8_E4M3FN" } };
 
 DType parseDType(const std::string &s, const std::string &where)
 {
@@ -29,8 +28,9 @@ DType parseDType(const std::string &s, const std::string &where)
             return d;
     for (const char *u : kUnsupported)
         if (s == u)
-            throw Error::badInput(where + ": dtype " + s + " is not supported (Glassbox reads F64, F32, F16, BF16, "
-                                  "I64, I32, I16, I8, U8, BOOL)");
+            throw Error::badInput(where + ": dtype " + s
+                + " is not supported (Glassbox reads F64, F32, F16, BF16, "
+                  "I64, I32, I16, I8, U8, BOOL)");
     throw Error::badInput(where + ": unknown dtype \"" + s + "\"");
 }
 
@@ -78,16 +78,16 @@ TensorEntry parseEntry(const std::string &name, const Json &info, const std::str
     e.begin = nonNegative(offsets.toArray()[0], where, "data_offsets");
     e.end = nonNegative(offsets.toArray()[1], where, "data_offsets");
     if (e.end < e.begin)
-        throw Error::badInput(where + ": data_offsets end " + std::to_string(e.end) + " is before begin "
-                              + std::to_string(e.begin));
+        throw Error::badInput(
+            where + ": data_offsets end " + std::to_string(e.end) + " is before begin " + std::to_string(e.begin));
 
     std::uint64_t bytes = 0;
     if (__builtin_mul_overflow(numel, std::uint64_t(byteSize(e.dtype)), &bytes))
         throw Error::badInput(where + ": shape " + shape.dump() + " overflows the byte count");
     if (e.end - e.begin != bytes)
         throw Error::badInput(where + ": byte range [" + std::to_string(e.begin) + ", " + std::to_string(e.end)
-                              + ") holds " + std::to_string(e.end - e.begin) + " bytes but shape " + shape.dump()
-                              + " x " + toString(e.dtype) + " needs " + std::to_string(bytes));
+            + ") holds " + std::to_string(e.end - e.begin) + " bytes but shape " + shape.dump() + " x "
+            + toString(e.dtype) + " needs " + std::to_string(bytes));
     return e;
 }
 
@@ -97,8 +97,8 @@ void parseMetadata(const Json &meta, const std::string &source, std::map<std::st
         throw Error::badInput(source + ": __metadata__ must be an object of strings, got " + meta.dump());
     for (const auto &[key, value] : meta.toObject()) {
         if (!value.isString())
-            throw Error::badInput(source + ": __metadata__ value for \"" + key + "\" must be a string, got "
-                                  + value.dump());
+            throw Error::badInput(
+                source + ": __metadata__ value for \"" + key + "\" must be a string, got " + value.dump());
         if (out)
             (*out)[key] = value.toString();
     }
@@ -116,10 +116,10 @@ void checkTiling(std::vector<TensorEntry> &entries, const std::string &source)
     for (const TensorEntry &e : entries) {
         if (e.begin > expected)
             throw Error::badInput(source + ": gap of " + std::to_string(e.begin - expected)
-                                  + " bytes in the data section before tensor '" + e.name + "'");
+                + " bytes in the data section before tensor '" + e.name + "'");
         if (e.begin < expected)
-            throw Error::badInput(source + ": tensor '" + e.name + "' overlaps tensor '" + previous->name
-                                  + "' in the data section");
+            throw Error::badInput(
+                source + ": tensor '" + e.name + "' overlaps tensor '" + previous->name + "' in the data section");
         expected = e.end;
         previous = &e;
     }
@@ -127,8 +127,8 @@ void checkTiling(std::vector<TensorEntry> &entries, const std::string &source)
 
 } // namespace
 
-std::vector<TensorEntry> SafetensorsFile::parseHeader(const char *data, std::size_t size, const std::string &source,
-                                                      std::map<std::string, std::string> *metadata)
+std::vector<TensorEntry> SafetensorsFile::parseHeader(
+    const char *data, std::size_t size, const std::string &source, std::map<std::string, std::string> *metadata)
 {
     const Json header = Json::parse(std::string_view(data, size), source + " (safetensors header)");
     if (!header.isObject())

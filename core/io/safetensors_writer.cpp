@@ -18,12 +18,12 @@ namespace {
 
 DType dtypeOf(at::ScalarType s, const std::string &name)
 {
-    for (DType d : {DType::F64, DType::F32, DType::F16, DType::BF16, DType::I64, DType::I32, DType::I16, DType::I8,
-                    DType::U8, DType::BOOL})
+    for (DType d : { DType::F64, DType::F32, DType::F16, DType::BF16, DType::I64, DType::I32, DType::I16, DType::I8,
+             DType::U8, DType::BOOL })
         if (scalarTypeOf(d) == s)
             return d;
     throw Error::badInput("cannot write tensor '" + name + "': dtype " + std::string(c10::toString(s))
-                          + " has no safetensors equivalent");
+        + " has no safetensors equivalent");
 }
 
 struct Item {
@@ -42,7 +42,7 @@ std::vector<Item> prepare(const std::vector<std::pair<std::string, at::Tensor>> 
         if (!t.defined())
             throw Error::badInput(path + ": cannot write tensor '" + name + "': undefined tensor");
         const DType dtype = dtypeOf(t.scalar_type(), name);
-        items.push_back({name, torchGuard(path, [&] { return t.cpu().contiguous(); }), dtype});
+        items.push_back({ name, torchGuard(path, [&] { return t.cpu().contiguous(); }), dtype });
     }
     // The reference writer's layout: larger elements first, then by name, so every tensor stays
     // aligned to its element size once the header is padded to 8 bytes.
@@ -57,7 +57,8 @@ std::string headerText(const std::vector<Item> &items, const std::map<std::strin
 {
     std::vector<std::size_t> byName(items.size());
     std::iota(byName.begin(), byName.end(), std::size_t(0));
-    std::sort(byName.begin(), byName.end(), [&](std::size_t a, std::size_t b) { return items[a].name < items[b].name; });
+    std::sort(
+        byName.begin(), byName.end(), [&](std::size_t a, std::size_t b) { return items[a].name < items[b].name; });
     std::vector<std::uint64_t> begin(items.size());
     std::uint64_t offset = 0;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -77,7 +78,7 @@ std::string headerText(const std::vector<Item> &items, const std::map<std::strin
         Json entry = Json::object();
         entry.set("dtype", toString(it.dtype));
         entry.set("shape", Json::arrayOf(it.data.sizes().vec()));
-        entry.set("data_offsets", Json::arrayOf(std::vector<std::uint64_t>{begin[i], begin[i] + it.data.nbytes()}));
+        entry.set("data_offsets", Json::arrayOf(std::vector<std::uint64_t> { begin[i], begin[i] + it.data.nbytes() }));
         header.emplace_back(it.name, std::move(entry));
     }
     std::string text = Json(std::move(header)).dump();
@@ -88,7 +89,7 @@ std::string headerText(const std::vector<Item> &items, const std::map<std::strin
 } // namespace
 
 void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, at::Tensor>> &tensors,
-                      const std::map<std::string, std::string> &metadata)
+    const std::map<std::string, std::string> &metadata)
 {
     const std::vector<Item> items = prepare(tensors, path);
     const std::string header = headerText(items, metadata);

@@ -20,7 +20,7 @@ at::Tensor widenHalf(const at::Tensor &t)
 }
 
 at::Tensor mappedTensor(const std::shared_ptr<const MappedFile> &file, const unsigned char *src, DType dtype,
-                        const std::vector<std::int64_t> &shape, const std::string &context)
+    const std::vector<std::int64_t> &shape, const std::string &context)
 {
     return torchGuard(context, [&] {
         const auto options = at::TensorOptions().dtype(scalarTypeOf(dtype));
@@ -38,8 +38,8 @@ at::Tensor mappedTensor(const std::shared_ptr<const MappedFile> &file, const uns
     });
 }
 
-void checkShape(const std::vector<std::int64_t> &actual, const std::vector<std::int64_t> &expected,
-                const std::string &context)
+void checkShape(
+    const std::vector<std::int64_t> &actual, const std::vector<std::int64_t> &expected, const std::string &context)
 {
     if (!expected.empty() && actual != expected)
         throw Error::badInput(context + " has shape " + shapeText(actual) + ", expected " + shapeText(expected));

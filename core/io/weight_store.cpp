@@ -12,14 +12,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::shared_ptr<SafetensorsFile> openShard(const fs::path &dir, const std::string &shard, const std::string &tensor,
-                                           const std::string &index)
+std::shared_ptr<SafetensorsFile> openShard(
+    const fs::path &dir, const std::string &shard, const std::string &tensor, const std::string &index)
 {
     // A shard name comes from an untrusted file: keep it inside the checkpoint folder.
     if (shard.empty() || shard == "." || shard == ".." || shard.find('/') != std::string::npos
         || shard.find('\0') != std::string::npos)
-        throw Error::badInput(index + ": shard \"" + shard + "\" for tensor '" + tensor
-                              + "' must be a file name in the same folder");
+        throw Error::badInput(
+            index + ": shard \"" + shard + "\" for tensor '" + tensor + "' must be a file name in the same folder");
     const fs::path file = dir / shard;
     std::error_code ec;
     if (!fs::is_regular_file(file, ec))
@@ -68,8 +68,8 @@ WeightStore WeightStore::openFolder(const std::string &dir)
             s.m_files.push_back(it->second);
         }
         if (!it->second->contains(tensor))
-            throw Error::badInput(s.m_source + ": tensor '" + tensor + "' is listed in shard '" + shard
-                                  + "', which does not contain it");
+            throw Error::badInput(
+                s.m_source + ": tensor '" + tensor + "' is listed in shard '" + shard + "', which does not contain it");
         s.m_byName.emplace(tensor, it->second);
     }
     // An index that forgets tensors its shards hold means shards from different checkpoints.
@@ -78,17 +78,19 @@ WeightStore WeightStore::openFolder(const std::string &dir)
             const auto it = s.m_byName.find(e.name);
             if (it == s.m_byName.end())
                 throw Error::badInput(s.m_source + ": tensor '" + e.name + "' in shard '" + shard
-                                      + "' is listed in no shard of the index");
+                    + "' is listed in no shard of the index");
             if (it->second != file)
                 throw Error::badInput(s.m_source + ": tensor '" + e.name + "' appears in shard '" + shard
-                                      + "' too, but the index lists it in '"
-                                      + fs::path(it->second->path()).filename().string() + "'");
+                    + "' too, but the index lists it in '" + fs::path(it->second->path()).filename().string() + "'");
         }
     }
     return s;
 }
 
-bool WeightStore::contains(const std::string &name) const { return m_byName.count(name) != 0; }
+bool WeightStore::contains(const std::string &name) const
+{
+    return m_byName.count(name) != 0;
+}
 
 std::vector<std::string> WeightStore::names() const
 {
@@ -107,8 +109,14 @@ const std::shared_ptr<SafetensorsFile> &WeightStore::fileOf(const std::string &n
     return it->second;
 }
 
-const TensorEntry &WeightStore::entry(const std::string &name) const { return fileOf(name)->entry(name); }
-at::Tensor WeightStore::tensor(const std::string &name) const { return fileOf(name)->tensor(name); }
+const TensorEntry &WeightStore::entry(const std::string &name) const
+{
+    return fileOf(name)->entry(name);
+}
+at::Tensor WeightStore::tensor(const std::string &name) const
+{
+    return fileOf(name)->tensor(name);
+}
 
 at::Tensor WeightStore::floatTensor(const std::string &name, const std::vector<std::int64_t> &expected) const
 {
