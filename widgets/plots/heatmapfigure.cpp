@@ -118,6 +118,7 @@ void HeatmapFigure::render(QPainter *painter, const QRectF &rect) const
     const QImage img = cellImage();
     const double devicePixels = L.plot.width() * painter->device()->devicePixelRatioF();
     painter->setRenderHint(QPainter::SmoothPixmapTransform, devicePixels < img.width());
+    painter->setRenderHint(QPainter::LosslessImageRendering); // else QPdfWriter stores cells as JPEG
     painter->drawImage(L.plot, img);
     painter->setRenderHint(QPainter::Antialiasing);
     bar.paint(painter, style(), L.strip);
