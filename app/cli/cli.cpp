@@ -8,6 +8,7 @@
 #include "system/compute.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QFile>
 
 #include <algorithm>
@@ -187,9 +188,23 @@ std::vector<Command> commands()
     return all;
 }
 
+namespace {
+bool commandPaints(const char *name)
+{
+    for (const Command &c : registry())
+        if (c.paints && c.name == QLatin1String(name))
+            return true;
+    return false;
+}
+} // namespace
+
 int run(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    const bool paints = argc > 1 && commandPaints(argv[1]);
+    if (paints && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen"); // files need no display, and there may be none
+    const std::unique_ptr<QCoreApplication> app = paints ? std::make_unique<QGuiApplication>(argc, argv)
+                                                         : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("glassbox-cli"));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(appVersion()));
     const QStringList arguments = QCoreApplication::arguments();

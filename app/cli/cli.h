@@ -78,6 +78,9 @@ struct Command {
     std::function<void(QCommandLineParser &)> addOptions;
     /// Runs the command; throws gb::Error on failure. Returns the process exit code.
     std::function<int(Context &)> run;
+    /// Paints (fonts, images): the CLI then starts a QGuiApplication, on the offscreen platform
+    /// unless QT_QPA_PLATFORM says otherwise, instead of a QCoreApplication.
+    bool paints = false;
 };
 
 /// All registered commands, in the order --help lists them.

@@ -2,6 +2,8 @@
 // Every registered figure kind exported to every format, checked from the outside: SVG parsed as
 // XML, PDF rasterised with poppler's pdftoppm (a blank page fails even when the file starts with
 // "%PDF-"), fonts and images listed with pdffonts / pdfimages, PNG decoded; metadata in all.
+#include "tst_export.h"
+
 #include "plots/figureexporter.h"
 #include "plots/figureregistry.h"
 #include "plots/heatmapfigure.h"
@@ -21,8 +23,6 @@
 
 using namespace gb::plots;
 using gb::Json;
-
-namespace {
 
 Provenance sampleProvenance()
 {
@@ -78,28 +78,7 @@ void checkProvenance(const QByteArray &json)
     QVERIFY(QString::fromStdString(j.find("generator")->toString()).startsWith(QStringLiteral("Glassbox ")));
 }
 
-} // namespace
 
-class TestExport : public QObject {
-    Q_OBJECT
-private Q_SLOTS:
-    void initTestCase();
-    void everyKindEveryFormat_data();
-    void everyKindEveryFormat();
-    void roundTripsThroughJson_data();
-    void roundTripsThroughJson();
-    void sizePresets_data();
-    void sizePresets();
-    void transparentPng();
-    void styleIsRestored();
-    void errorsAreValues();
-    void rejectsBadFigureJson_data();
-    void rejectsBadFigureJson();
-    void batchExport();
-
-private:
-    QDir m_dir; // kept in the build folder so the exports can be looked at
-};
 
 void TestExport::initTestCase()
 {
@@ -369,4 +348,3 @@ void TestExport::batchExport()
 }
 
 QTEST_MAIN(TestExport)
-#include "tst_export.moc"
