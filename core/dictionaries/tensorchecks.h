@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// Core-internal: shape and value checks shared by the dictionary loaders.
+#pragma once
+
+#include "io/safetensors.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gb {
+
+/// An expected dimension and what fixes it, e.g. {32, "config.json lists 32 hook_points"}.
+struct ExpectedDim {
+    std::int64_t size;
+    std::string because;
+};
+
+/// Checks that `name` exists, has a floating-point dtype and the expected shape. Errors name the
+/// file, the tensor and the offending dimension: "W_D dim 0 is 31, but config.json lists 32
+/// hook_points". `layout` describes the expected shape symbolically, e.g. "[S, d_sae, d_model]".
+const TensorEntry &checkFloatTensor(const SafetensorsFile &file, const std::string &name,
+                                    const std::vector<ExpectedDim> &dims, const std::string &layout);
+
+/// Throws BadInput naming the first NaN/Inf element of a small tensor (`what` names it).
+void requireFinite(const at::Tensor &t, const std::string &what);
+
+/// "[a, b, c]".
+std::string shapeString(const std::vector<std::int64_t> &shape);
+
+/// A read-only float32 view `[heads, n, d]` of rows [begin, begin + n) of a `[heads, rows, d]`
+/// tensor (`rowsDim` = 1) or of a `[rows, heads, d]` tensor (`rowsDim` = 0) stored in `file`.
+/// Zero-copy for aligned F32, otherwise only those rows are converted.
+at::Tensor mappedRowBlock(const std::shared_ptr<SafetensorsFile> &file, const std::string &name, int rowsDim,
+                          std::int64_t begin, std::int64_t n);
+
+/// Returns the pages behind those rows to the page cache (madvise DONTNEED on the mapping).
+void releaseMappedRows(const SafetensorsFile &file, const std::string &name, int rowsDim, std::int64_t begin,
+                       std::int64_t n);
+
+} // namespace gb
