@@ -52,17 +52,19 @@ const TensorEntry &checkFloatTensor(const SafetensorsFile &file, const std::stri
     if (!file.contains(name))
         throw Error::badInput(file.path() + ": missing tensor '" + name + "' " + layout);
     const TensorEntry &e = file.entry(name);
-    require(isFloat(e.dtype), where, std::string("has dtype ") + toString(e.dtype) +
-                                         "; expected a floating-point type (F32, F16, BF16 or F64)");
+    const auto fail = [&](const std::string &what) { throw Error::badInput(where + " " + what); };
+    if (!isFloat(e.dtype))
+        fail(std::string("has dtype ") + toString(e.dtype) + "; expected a floating-point type (F32, F16, BF16 or F64)");
     std::vector<std::int64_t> expected;
     for (const auto &d : dims)
         expected.push_back(d.size);
-    require(e.shape.size() == dims.size(), where,
-            "has shape " + shapeString(e.shape) + ", expected " + layout + " = " + shapeString(expected));
+    const std::string expectation = "expected " + layout + " = " + shapeString(expected);
+    if (e.shape.size() != dims.size())
+        fail("has shape " + shapeString(e.shape) + ", " + expectation);
     for (std::size_t i = 0; i < dims.size(); ++i)
-        require(e.shape[i] == dims[i].size, where,
-                "dim " + std::to_string(i) + " is " + std::to_string(e.shape[i]) + ", but " + dims[i].because +
-                    " (expected " + layout + " = " + shapeString(expected) + ")");
+        if (e.shape[i] != dims[i].size)
+            fail("dim " + std::to_string(i) + " is " + std::to_string(e.shape[i]) + ", but " + dims[i].because + " (" +
+                 expectation + ")");
     return e;
 }
 

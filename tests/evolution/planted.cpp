@@ -118,7 +118,7 @@ void CrosscoderFiles::write(const QString &dir) const
 {
     QDir().mkpath(dir);
     writeFile(dir + QStringLiteral("/config.json"), config.dump(2));
-    gb::writeSafetensors((dir + QStringLiteral("/sae_weights.safetensors")).toStdString(), tensors);
+    gb::writeSafetensors(QString(dir + QStringLiteral("/sae_weights.safetensors")).toStdString(), tensors);
 }
 
 void writeTwoModelCrosscoder(const QString &dir, const at::Tensor &wDec, const gb::Json &cfg)
@@ -126,7 +126,7 @@ void writeTwoModelCrosscoder(const QString &dir, const at::Tensor &wDec, const g
     const std::int64_t F = wDec.size(0), n = wDec.size(1), d = wDec.size(2);
     QDir().mkpath(dir);
     writeFile(dir + QStringLiteral("/cfg.json"), cfg.dump(2));
-    gb::writeSafetensors((dir + QStringLiteral("/cc_weights.safetensors")).toStdString(),
+    gb::writeSafetensors(QString(dir + QStringLiteral("/cc_weights.safetensors")).toStdString(),
                          {{"W_enc", wDec.permute({1, 2, 0}).contiguous()},
                           {"W_dec", wDec.contiguous()},
                           {"b_enc", at::zeros({F})},

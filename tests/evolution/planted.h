@@ -31,7 +31,7 @@ enum PlantedFeature {
     DeadFeature = 4,  ///< all zero: never emerges
     FlipFirst = 5,    ///< FlipFirst..FlipLast: constant norm, direction e_a before snapshot 10 and
     FlipLast = 9,     ///< an orthogonal e_b from snapshot 10: the population's turning point is 9 -> 10
-    RotatingFeature = 10, ///< rotates by 0.1 rad per snapshot; norm 0.4, 1.0 at snapshot 25
+    RotatingFeature = 10, ///< rotates by 0.1 rad per snapshot; norm 0.4, 1.0 at snapshot 25 (step 60000)
     ReversalFeature = 11, ///< constant norm, direction e0 then -e0 from snapshot 21 (transition 20)
     PlantedFeatures = 12
 };

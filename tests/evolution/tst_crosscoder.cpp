@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: MIT
+// Crosscoder loaders: planted crosscoders written by planted.cpp open and stream exactly; every
+// malformed folder fails with its own message.
+#include "dictionaries/crosscoder.h"
+#include "dictionaries/tensorchecks.h"
+#include "dictionaries/twomodelcrosscoder.h"
+#include "evolution/evolutiondata.h"
+#include "evolution/evolutionsummary.h"
+#include "evolution/modeldiff.h"
+#include "io/safetensors.h"
+#include "jobs/cancel.h"
+#include "jobs/progress.h"
+#include "planted.h"
+#include "testutils.h"
+
+#include <ATen/ATen.h>
+
+#include <QDir>
+#include <QTemporaryDir>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace gbtest;
+
+namespace {
+
+enum Mutation {
+    WdSnapshots, WeSnapshots, ExtraHookPoint, DModelMismatch, DSaeMismatch, WdRank, MissingWd, IntegerDtype,
+    MissingThreshold, NanThreshold, ThresholdShape, NanNorm, InfNorm, ZeroNorm, NegativeNorm, MissingNorm,
+    NormNotScalar, NormForUnknownHook, UnknownActFn, UnknownNorm, TopKWithoutK, SaeTypeSae, NoHookPoints,
+    DuplicateHook, DSaeDisagrees, ZeroExpansion
+};
+
+CrosscoderFiles plantedFiles()
+{
+    return CrosscoderFiles::around(plantedDecoder(), paperHookPoints());
+}
+
+void mutate(CrosscoderFiles &c, Mutation m)
+{
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    switch (m) {
+    case WdSnapshots: c.tensor("W_D") = c.tensor("W_D").slice(0, 0, 31).contiguous(); break;
+    case WeSnapshots: c.tensor("W_E") = c.tensor("W_E").slice(0, 1, 32).contiguous(); break;
+    case ExtraHookPoint: {
+        gb::Json hooks = *c.config.find("hook_points");
+        hooks.push("step150000");
+        c.config.set("hook_points", hooks);
+        break;
+    }
+    case DModelMismatch: c.tensor("W_D") = at::zeros({32, 12, 15}); break;
+    case DSaeMismatch: c.config.set("expansion_factor", 0.5); break;
+    case WdRank: c.tensor("W_D") = at::zeros({12, 16}); break;
+    case MissingWd: c.remove("W_D"); break;
+    case IntegerDtype: c.tensor("b_D") = at::zeros({32, 16}, at::kInt); break;
+    case MissingThreshold: c.remove("activation_function.log_jumprelu_threshold"); break;
+    case NanThreshold: c.tensor("activation_function.log_jumprelu_threshold")[3] = nan; break;
+    case ThresholdShape: c.tensor("activation_function.log_jumprelu_threshold") = at::zeros({11}); break;
+    case NanNorm: c.tensor("dataset_average_activation_norm.step1000") = at::full({}, nan); break;
+    case InfNorm: c.tensor("dataset_average_activation_norm.step64") = at::full({}, INFINITY); break;
+    case ZeroNorm: c.tensor("dataset_average_activation_norm.step2") = at::zeros({}); break;
+    case NegativeNorm: c.tensor("dataset_average_activation_norm.step8") = at::full({}, -3.0f); break;
+    case MissingNorm: c.remove("dataset_average_activation_norm.step4"); break;
+    case NormNotScalar: c.tensor("dataset_average_activation_norm.step0") = at::ones({2}); break;
+    case NormForUnknownHook: c.tensors.emplace_back("dataset_average_activation_norm.step1", at::ones({})); break;
+    case UnknownActFn: c.config.set("act_fn", "gelu"); break;
+    case UnknownNorm: c.config.set("norm_activation", "layer-wise"); break;
+    case TopKWithoutK: c.config.set("act_fn", "topk"); break;
+    case SaeTypeSae: c.config.set("sae_type", "sae"); break;
+    case NoHookPoints: c.config.set("hook_points", gb::Json::array()); break;
+    case DuplicateHook: {
+        gb::Json hooks = gb::Json::array();
+        for (const auto &h : paperHookPoints())
+            hooks.push(h == "step2" ? std::string("step0") : h);
+        c.config.set("hook_points", hooks);
+        break;
+    }
+    case DSaeDisagrees: c.config.set("d_sae", 13); break;
+    case ZeroExpansion: c.config.set("expansion_factor", 0.01); break;
+    }
+}
+
+/// Bytes of a safetensors file whose single F32 tensor starts at an odd offset (a 1-byte U8
+/// tensor comes first), which the reference writer never produces but other writers may.
+std::string unalignedFile(const at::Tensor &w)
+{
+    const auto bytes = static_cast<std::uint64_t>(w.numel() * 4);
+    std::string header = "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]},\"W\":{\"dtype\":\"F32\",\"shape\":[" +
+                         std::to_string(w.size(0)) + "," + std::to_string(w.size(1)) + "," + std::to_string(w.size(2)) +
+                         "],\"data_offsets\":[1," + std::to_string(1 + bytes) + "]}}";
+    std::string out(8, '\0');
+    const std::uint64_t n = header.size();
+    std::memcpy(out.data(), &n, 8);
+    out += header;
+    out.push_back('\x7f');
+    out.append(reinterpret_cast<const char *>(w.contiguous().data_ptr<float>()), bytes);
+    return out;
+}
+
+} // namespace
+
+class TestCrosscoder : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void opensPlantedCrosscoder();
+    void streamsFromTheFileExactly();
+    void halfPrecisionDecoder();
+    void unalignedRowsAreCopied();
+    void releasedBlocksReadAgain();
+    void malformed_data();
+    void malformed();
+    void inferenceNormsAreNotValidated();
+    void folderProblems();
+    void twoModelCrosscoder();
+    void twoModelMalformed();
+};
+
+void TestCrosscoder::opensPlantedCrosscoder()
+{
+    QTemporaryDir tmp;
+    plantedFiles().write(tmp.path());
+    QVERIFY(gb::Crosscoder::looksLike(tmp.path().toStdString()));
+    QVERIFY(!gb::TwoModelCrosscoder::looksLike(tmp.path().toStdString()));
+    const auto c = gb::Crosscoder::open(tmp.path().toStdString());
+    QCOMPARE(c->heads(), qint64(32));
+    QCOMPARE(c->features(), qint64(PlantedFeatures));
+    QCOMPARE(c->dModel(), PlantedDModel);
+    QCOMPARE(c->config().expansionFactor, 0.75);
+    QCOMPARE(c->config().activation, gb::CrosscoderActivation::JumpReLU);
+    QCOMPARE(c->config().norm, gb::ActivationNorm::DatasetWise);
+    QCOMPARE(c->hookPoints(), paperHookPoints());
+    QCOMPARE(c->datasetNorms().size(), std::size_t(32));
+    QCOMPARE(c->datasetNorms()[10], 12.0);
+    QVERIFY(isClose(c->inputScale(10), std::sqrt(16.0) / 12.0));
+    QVERIFY(isClose(c->threshold()[5].item<double>(), 0.1, 1e-6));
+    QCOMPARE(c->encoderWeight().sizes(), (at::IntArrayRef{32, 16, 12}));
+    QCOMPARE(c->decoderBias().sizes(), (at::IntArrayRef{32, 16}));
+    QVERIFY(QString::fromStdString(c->weightsPath()).endsWith(QStringLiteral("sae_weights.safetensors")));
+    // The config a trainer writes reads back to the same function.
+    const auto again = gb::CrosscoderConfig::fromJson(c->config().toJson(), "round trip");
+    QCOMPARE(again.dSae, c->config().dSae);
+    QCOMPARE(again.hookPoints, c->config().hookPoints);
+}
+
+void TestCrosscoder::streamsFromTheFileExactly()
+{
+    QTemporaryDir tmp;
+    plantedFiles().write(tmp.path());
+    const auto c = gb::Crosscoder::open(tmp.path().toStdString());
+    const at::Tensor w = plantedDecoder();
+    QVERIFY(at::equal(c->decoderBlock(3, 7), w.slice(1, 3, 7)));
+    QCOMPARE(c->decoderBlock(5, 5).size(1), qint64(0));
+    GB_VERIFY_THROWS(c->decoderBlock(0, 13), "feature range out of bounds");
+
+    const auto fromFile = gb::collectEvolutionData(*c, gb::Progress::null(), gb::CancelToken(), 5);
+    const gb::TensorDecoderSource mem(w, paperHookPoints());
+    const auto fromMemory = gb::collectEvolutionData(mem, gb::Progress::null(), gb::CancelToken(), 5);
+    QCOMPARE(fromFile.norms, fromMemory.norms);
+    QVERIFY(fromFile.steps.fromNames);
+    const auto s = gb::summariseEvolution(fromFile);
+    QCOMPARE(s.turningIndex, PlantedTurningIndex);
+    QCOMPARE(s.peakIndex[RampFeature], 20);
+    QCOMPARE(s.emergenceIndex[DeadFeature], -1);
+}
+
+void TestCrosscoder::halfPrecisionDecoder()
+{
+    QTemporaryDir tmp;
+    CrosscoderFiles f = plantedFiles();
+    f.tensor("W_D") = f.tensor("W_D").to(at::kHalf);
+    f.tensor("W_E") = f.tensor("W_E").to(at::kBFloat16);
+    f.write(tmp.path());
+    const auto c = gb::Crosscoder::open(tmp.path().toStdString());
+    const at::Tensor block = c->decoderBlock(0, PlantedFeatures);
+    QCOMPARE(block.scalar_type(), at::kFloat);
+    // Planted values (multiples of 1/8, s/31 and cos/sin) survive half precision to 1e-3.
+    QVERIFY(at::allclose(block, plantedDecoder(), 1e-3, 1e-3));
+    const auto s = gb::summariseEvolution(gb::collectEvolutionData(*c, gb::Progress::null(), gb::CancelToken(), 4));
+    QCOMPARE(s.peakIndex[EarlyFeature], 10);
+    QCOMPARE(s.turningIndex, PlantedTurningIndex);
+}
+
+void TestCrosscoder::unalignedRowsAreCopied()
+{
+    QTemporaryDir tmp;
+    const at::Tensor w = plantedDecoder();
+    const QString path = tmp.path() + QStringLiteral("/odd.safetensors");
+    writeFile(path, unalignedFile(w));
+    const auto file = gb::SafetensorsFile::open(path.toStdString());
+    const at::Tensor block = gb::mappedRowBlock(file, "W", 1, 2, 5);
+    QVERIFY(at::equal(block, w.slice(1, 2, 7)));
+}
+
+void TestCrosscoder::releasedBlocksReadAgain()
+{
+    QTemporaryDir tmp;
+    plantedFiles().write(tmp.path());
+    const auto c = gb::Crosscoder::open(tmp.path().toStdString());
+    const at::Tensor before = c->decoderBlock(0, PlantedFeatures).clone();
+    c->releaseBlock(0, PlantedFeatures);
+    QVERIFY(at::equal(c->decoderBlock(0, PlantedFeatures), before));
+}
+
+void TestCrosscoder::malformed_data()
+{
+    QTest::addColumn<int>("mutation");
+    QTest::addColumn<QString>("needle");
+    QTest::addRow("W_D has 31 snapshots") << int(WdSnapshots) << "W_D dim 0 is 31, but config.json lists 32 hook_points";
+    QTest::addRow("W_E has 31 snapshots") << int(WeSnapshots) << "W_E dim 0 is 31, but config.json lists 32 hook_points";
+    QTest::addRow("33 hook points") << int(ExtraHookPoint) << "W_E dim 0 is 32, but config.json lists 33 hook_points";
+    QTest::addRow("d_model") << int(DModelMismatch) << "W_D dim 2 is 15, but d_model is 16";
+    QTest::addRow("d_sae") << int(DSaeMismatch) << "W_E dim 2 is 12, but d_sae = int(d_model x expansion_factor) = 8";
+    QTest::addRow("rank") << int(WdRank) << "W_D has shape [12, 16], expected [S, d_sae, d_model] = [32, 12, 16]";
+    QTest::addRow("missing W_D") << int(MissingWd) << "missing tensor 'W_D' [S, d_sae, d_model]";
+    QTest::addRow("integer dtype") << int(IntegerDtype) << "b_D has dtype I32; expected a floating-point type";
+    QTest::addRow("missing threshold") << int(MissingThreshold)
+                                       << "act_fn is jumprelu but the tensor 'activation_function.log_jumprelu_threshold' [d_sae] is missing";
+    QTest::addRow("NaN threshold") << int(NanThreshold) << "activation_function.log_jumprelu_threshold[3] is NaN";
+    QTest::addRow("threshold shape") << int(ThresholdShape) << "log_jumprelu_threshold dim 0 is 11, but d_sae";
+    QTest::addRow("NaN dataset norm") << int(NanNorm)
+                                      << "dataset_average_activation_norm.step1000: is NaN (hook point 'step1000')";
+    QTest::addRow("Inf dataset norm") << int(InfNorm) << "dataset_average_activation_norm.step64: is infinite (hook point 'step64')";
+    QTest::addRow("zero dataset norm") << int(ZeroNorm) << "(hook point 'step2'); a norm must be positive";
+    QTest::addRow("negative dataset norm") << int(NegativeNorm) << "step8: is -3.000000 (hook point 'step8')";
+    QTest::addRow("missing dataset norm") << int(MissingNorm)
+                                          << "dataset-wise but 'dataset_average_activation_norm.step4' is missing";
+    QTest::addRow("norm not scalar") << int(NormNotScalar) << "step0: must be a scalar, has shape [2]";
+    QTest::addRow("norm for unknown hook") << int(NormForUnknownHook)
+                                           << "'dataset_average_activation_norm.step1' names a hook point that config.json's hook_points does not list";
+    QTest::addRow("unknown act_fn") << int(UnknownActFn)
+                                    << "unknown act_fn 'gelu' (expected one of relu, jumprelu, topk, batchtopk)";
+    QTest::addRow("unknown norm") << int(UnknownNorm) << "unknown norm_activation 'layer-wise'";
+    QTest::addRow("topk without k") << int(TopKWithoutK) << "missing \"top_k\"";
+    QTest::addRow("plain SAE") << int(SaeTypeSae) << "sae_type is 'sae', not 'crosscoder'";
+    QTest::addRow("no hook points") << int(NoHookPoints) << "hook_points is empty";
+    QTest::addRow("duplicate hook") << int(DuplicateHook) << "hook point 'step0' is listed twice";
+    QTest::addRow("d_sae disagrees") << int(DSaeDisagrees)
+                                     << "d_sae 13 disagrees with int(d_model x expansion_factor) = 12";
+    QTest::addRow("no features") << int(ZeroExpansion) << "d_sae = int(d_model x expansion_factor) is 0";
+}
+
+void TestCrosscoder::malformed()
+{
+    QFETCH(int, mutation);
+    QFETCH(QString, needle);
+    QTemporaryDir tmp;
+    CrosscoderFiles f = plantedFiles();
+    mutate(f, static_cast<Mutation>(mutation));
+    f.write(tmp.path());
+    GB_VERIFY_THROWS(gb::Crosscoder::open(tmp.path().toStdString()), needle.toStdString());
+    try {
+        gb::Crosscoder::open(tmp.path().toStdString());
+    } catch (const gb::Error &e) {
+        QCOMPARE(e.kind(), gb::Error::Kind::BadInput);
+    }
+}
+
+void TestCrosscoder::inferenceNormsAreNotValidated()
+{
+    // OpenMOSS writes the dataset norms even when unset; outside dataset-wise they are never used.
+    QTemporaryDir tmp;
+    CrosscoderFiles f = plantedFiles();
+    mutate(f, NanNorm);
+    f.config.set("norm_activation", "inference").set("act_fn", "topk").set("top_k", 3);
+    f.write(tmp.path());
+    const auto c = gb::Crosscoder::open(tmp.path().toStdString());
+    QCOMPARE(c->config().topK, qint64(3));
+    QCOMPARE(c->inputScale(4), 1.0);
+    QVERIFY(c->datasetNorms().empty());
+    QVERIFY(!c->threshold().defined());
+}
+
+void TestCrosscoder::folderProblems()
+{
+    QTemporaryDir tmp;
+    const QString dir = tmp.path() + QStringLiteral("/cc");
+    GB_VERIFY_THROWS(gb::Crosscoder::open(dir.toStdString()), "not a folder");
+    QDir().mkpath(dir);
+    GB_VERIFY_THROWS(gb::Crosscoder::open(dir.toStdString()), "no config.json");
+    QVERIFY(!gb::Crosscoder::looksLike(dir.toStdString()));
+    writeFile(dir + QStringLiteral("/config.json"), plantedFiles().config.dump());
+    GB_VERIFY_THROWS(gb::Crosscoder::open(dir.toStdString()), "no sae_weights.safetensors");
+    writeFile(dir + QStringLiteral("/sae_weights.pt"), "PK");
+    GB_VERIFY_THROWS(gb::Crosscoder::open(dir.toStdString()), "weights are only in sae_weights.pt (a torch pickle");
+    // OpenMOSS' fallback location for weights is honoured.
+    plantedFiles().write(dir + QStringLiteral("/checkpoints"));
+    QFile::rename(dir + QStringLiteral("/checkpoints/sae_weights.safetensors"),
+                  dir + QStringLiteral("/checkpoints/final.safetensors"));
+    QCOMPARE(gb::Crosscoder::open(dir.toStdString())->features(), qint64(PlantedFeatures));
+    // A truncated weights file is refused by the safetensors reader before anything is read.
+    plantedFiles().write(dir);
+    const QString weights = dir + QStringLiteral("/sae_weights.safetensors");
+    const std::string bytes = readFile(weights);
+    writeFile(weights, bytes.substr(0, bytes.size() - 100));
+    GB_VERIFY_THROWS(gb::Crosscoder::open(dir.toStdString()), "sae_weights.safetensors");
+}
+
+void TestCrosscoder::twoModelCrosscoder()
+{
+    // [F, 2, d]: A-only, B-only, shared at 60 degrees, 3:1.
+    at::Tensor w = at::zeros({4, 2, 3});
+    w[0][0][0] = 2.0f;
+    w[1][1][1] = 0.5f;
+    w[2][0][0] = 1.0f;
+    w[2][1][0] = 0.5f;
+    w[2][1][1] = static_cast<float>(std::sqrt(3.0) / 2.0);
+    w[3][0][2] = 3.0f;
+    w[3][1][2] = 1.0f;
+    QTemporaryDir tmp;
+    writeTwoModelCrosscoder(tmp.path(), w,
+                            gb::Json::object().set("d_in", 3).set("dict_size", 4).set("hook_point",
+                                                                                      "blocks.14.hook_resid_pre"));
+    QVERIFY(gb::TwoModelCrosscoder::looksLike(tmp.path().toStdString()));
+    QVERIFY(!gb::Crosscoder::looksLike(tmp.path().toStdString()));
+    const auto c = gb::TwoModelCrosscoder::open(tmp.path().toStdString());
+    QCOMPARE(c->headNames(), (std::vector<std::string>{"A", "B"}));
+    QVERIFY(at::equal(c->decoderBlock(1, 3), w.slice(0, 1, 3).permute({1, 0, 2})));
+    const auto m = gb::summariseModelDiff(gb::collectEvolutionData(*c, gb::Progress::null(), gb::CancelToken(), 3));
+    QCOMPARE(m.relativeNorm[0], 0.0f);
+    QCOMPARE(m.relativeNorm[1], 1.0f);
+    QVERIFY(isClose(m.relativeNorm[2], 0.5, 1e-6));
+    QVERIFY(isClose(m.relativeNorm[3], 0.25, 1e-6));
+    QVERIFY(isClose(m.cosine[2], 0.5, 1e-6));
+    QCOMPARE(m.aOnly + m.bOnly + m.shared, qint64(3));
+
+    QTemporaryDir named;
+    writeTwoModelCrosscoder(named.path(), w,
+                            gb::Json::object().set("d_in", 3).set("dict_size", 4).set(
+                                "model_names", gb::Json::array().push("gemma-2-2b").push("gemma-2-2b-it")));
+    QCOMPARE(gb::TwoModelCrosscoder::open(named.path().toStdString())->modelNames().back(), std::string("gemma-2-2b-it"));
+}
+
+void TestCrosscoder::twoModelMalformed()
+{
+    const at::Tensor w = at::ones({4, 2, 3});
+    const auto cfg = gb::Json::object().set("d_in", 3).set("dict_size", 4);
+    QTemporaryDir a;
+    writeTwoModelCrosscoder(a.path(), at::ones({4, 3, 3}), cfg);
+    GB_VERIFY_THROWS(gb::TwoModelCrosscoder::open(a.path().toStdString()),
+                     "W_enc dim 0 is 3, but a model-diffing crosscoder has 2 models");
+    QTemporaryDir b;
+    writeTwoModelCrosscoder(b.path(), w, gb::Json::object().set("d_in", 4).set("dict_size", 4));
+    GB_VERIFY_THROWS(gb::TwoModelCrosscoder::open(b.path().toStdString()), "dim 1 is 3, but cfg.json says d_in = 4");
+    QTemporaryDir c;
+    writeTwoModelCrosscoder(c.path(), w, gb::Json::object().set("d_in", 3));
+    GB_VERIFY_THROWS(gb::TwoModelCrosscoder::open(c.path().toStdString()), "needs \"d_in\" and \"dict_size\"");
+    QTemporaryDir d;
+    writeTwoModelCrosscoder(d.path(), w, gb::Json(cfg).set("model_names", gb::Json::array().push("base")));
+    GB_VERIFY_THROWS(gb::TwoModelCrosscoder::open(d.path().toStdString()), "model_names lists 1 names for 2 models");
+    QTemporaryDir e;
+    writeFile(e.path() + QStringLiteral("/cfg.json"), cfg.dump());
+    writeFile(e.path() + QStringLiteral("/cc_weights.pt"), "PK");
+    QVERIFY(gb::TwoModelCrosscoder::looksLike(e.path().toStdString()));
+    GB_VERIFY_THROWS(gb::TwoModelCrosscoder::open(e.path().toStdString()), "cc_weights.pt is a torch pickle");
+}
+
+QTEST_GUILESS_MAIN(TestCrosscoder)
+#include "tst_crosscoder.moc"
