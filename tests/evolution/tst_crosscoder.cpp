@@ -5,12 +5,14 @@
 #include "dictionaries/tensorchecks.h"
 #include "dictionaries/twomodelcrosscoder.h"
 #include "evolution/evolutiondata.h"
+#include "evolution/evolutionstore.h"
 #include "evolution/evolutionsummary.h"
 #include "evolution/modeldiff.h"
 #include "io/safetensors.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
 #include "planted.h"
+#include "store/workspace.h"
 #include "testutils.h"
 
 #include <ATen/ATen.h>
@@ -115,6 +117,11 @@ private Q_SLOTS:
     void folderProblems();
     void twoModelCrosscoder();
     void twoModelMalformed();
+    void cliContract();
+    void cliLevelAndWorkspace();
+    void cliTwoModelAndCheckpoints();
+    void cliErrors_data();
+    void cliErrors();
 };
 
 void TestCrosscoder::opensPlantedCrosscoder()
@@ -354,6 +361,151 @@ void TestCrosscoder::twoModelMalformed()
     writeFile(e.path() + QStringLiteral("/cc_weights.pt"), "PK");
     QVERIFY(gb::TwoModelCrosscoder::looksLike(e.path().toStdString()));
     GB_VERIFY_THROWS(gb::TwoModelCrosscoder::open(e.path().toStdString()), "cc_weights.pt is a torch pickle");
+}
+
+namespace {
+
+gb::Json runEvolutionCli(const QStringList &extra, const QString &out)
+{
+    const auto r = runCli(QStringList{QStringLiteral("evolution"), QStringLiteral("--quiet"), QStringLiteral("--out"), out} + extra);
+    if (r.exitCode != 0)
+        qFatal("glassbox-cli failed (%d): %s", r.exitCode, qPrintable(r.err));
+    return gb::Json::parseFile(out.toStdString());
+}
+
+std::vector<std::int64_t> ints(const gb::Json &a)
+{
+    std::vector<std::int64_t> v;
+    for (const auto &x : a.toArray())
+        v.push_back(x.isNull() ? -1 : x.toInt());
+    return v;
+}
+
+} // namespace
+
+void TestCrosscoder::cliContract()
+{
+    QTemporaryDir tmp;
+    plantedFiles().write(tmp.path() + QStringLiteral("/cc"));
+    const gb::Json j = runEvolutionCli({QStringLiteral("--crosscoder"), tmp.path() + QStringLiteral("/cc")},
+                                       tmp.path() + QStringLiteral("/out.json"));
+    QCOMPARE(ints(*j.find("steps")), paperSteps());
+    const auto &norms = j.find("decoder_norms")->toArray();
+    QCOMPARE(norms.size(), std::size_t(32));
+    for (std::int64_t s = 0; s < 32; ++s) {
+        QCOMPARE(norms[s].size(), std::size_t(PlantedFeatures));
+        for (std::int64_t f = 0; f < PlantedFeatures; ++f)
+            QVERIFY(isClose(norms[s].toArray()[f].toDouble(), plantedNorm(s, f), 1e-6, 1e-7));
+    }
+    const auto psi = ints(*j.find("peak_snapshot_index"));
+    const auto peakStep = ints(*j.find("peak_step"));
+    const auto emergence = ints(*j.find("emergence_step"));
+    QCOMPARE(psi[EarlyFeature], 10);
+    QCOMPARE(peakStep[RampFeature], 14000);
+    QCOMPARE(peakStep[LateFeature], 143000);
+    QCOMPARE(emergence[LateFeature], 7000);
+    QCOMPARE(psi[DeadFeature], -1);       // null
+    QCOMPARE(emergence[DeadFeature], -1); // null
+    QCOMPARE(j.find("lifetime")->toArray()[InitFeature].toDouble(), 31.0 / 32.0);
+    const gb::Json &tp = *j.find("turning_point");
+    QCOMPARE(tp.find("transition_index")->toInt(), qint64(PlantedTurningIndex));
+    QCOMPARE(tp.find("from_step")->toInt(), qint64(512));
+    QCOMPARE(tp.find("to_step")->toInt(), qint64(1000));
+    QCOMPARE(j.find("crosscoder")->find("format")->toString(), std::string("openmoss_crosscoder"));
+    QVERIFY(j.find("timing")->find("compute_s")->toDouble() >= 0);
+    QVERIFY(!j.contains("model_diff"));
+    QVERIFY(!j.contains("run_id"));
+}
+
+void TestCrosscoder::cliLevelAndWorkspace()
+{
+    QTemporaryDir tmp;
+    plantedFiles().write(tmp.path() + QStringLiteral("/cc"));
+    const QString ws = tmp.path() + QStringLiteral("/w.gbx");
+    const gb::Json j = runEvolutionCli({QStringLiteral("--crosscoder"), tmp.path() + QStringLiteral("/cc"),
+                                        QStringLiteral("--level"), QStringLiteral("0.25"), QStringLiteral("--workspace"), ws,
+                                        QStringLiteral("--block"), QStringLiteral("5")},
+                                       tmp.path() + QStringLiteral("/out.json"));
+    QCOMPARE(ints(*j.find("emergence_step"))[RampFeature], 5000); // snapshot 14
+    const std::int64_t run = j.find("run_id")->toInt();
+    QVERIFY(run > 0);
+    const auto w = gb::Workspace::open(ws.toStdString());
+    QCOMPARE(w.run(run)->kind, std::string("evolution"));
+    QCOMPARE(w.run(run)->inputs.size(), std::size_t(1));
+    const gb::EvolutionData back = gb::loadEvolutionData(w, run);
+    const gb::TensorDecoderSource mem(plantedDecoder(), paperHookPoints());
+    QCOMPARE(back.norms, gb::collectEvolutionData(mem, gb::Progress::null(), gb::CancelToken()).norms);
+    QCOMPARE(back.steps.steps, paperSteps());
+    QCOMPARE(gb::summariseEvolution(back).turningIndex, PlantedTurningIndex);
+    GB_VERIFY_THROWS(gb::loadEvolutionData(w, run + 1), "has no result 'evolution_data'");
+}
+
+void TestCrosscoder::cliTwoModelAndCheckpoints()
+{
+    QTemporaryDir tmp;
+    at::Tensor w = at::zeros({3, 2, 2});
+    w[0][0][0] = 1.0f; // A-only
+    w[1][1][1] = 1.0f; // B-only
+    w[2][0][0] = 1.0f; // shared, orthogonal
+    w[2][1][1] = 1.0f;
+    writeTwoModelCrosscoder(tmp.path() + QStringLiteral("/diff"), w,
+                            gb::Json::object().set("d_in", 2).set("dict_size", 3));
+    const gb::Json j = runEvolutionCli({QStringLiteral("--crosscoder"), tmp.path() + QStringLiteral("/diff"),
+                                        QStringLiteral("--bins"), QStringLiteral("4")},
+                                       tmp.path() + QStringLiteral("/d.json"));
+    const gb::Json &md = *j.find("model_diff");
+    QCOMPARE(md.find("relative_norm")->toArray()[1].toDouble(), 1.0);
+    QCOMPARE(md.find("cosine")->toArray()[2].toDouble(), 0.0);
+    QCOMPARE(ints(*md.find("relative_norm_histogram")->find("counts")), (std::vector<std::int64_t>{1, 0, 1, 1}));
+    QCOMPARE(md.find("shared")->toInt(), qint64(1));
+    QVERIFY(!j.find("steps_from_names")->toBool());
+
+    plantedFiles().write(tmp.path() + QStringLiteral("/cc"));
+    for (const auto &h : paperHookPoints())
+        if (h != "step512")
+            writeFile(tmp.path() + QStringLiteral("/ckpt/") + QString::fromStdString(h) + QStringLiteral("/config.json"), "{}");
+    writeFile(tmp.path() + QStringLiteral("/ckpt/step1/config.json"), "{}");
+    const gb::Json c = runEvolutionCli({QStringLiteral("--crosscoder"), tmp.path() + QStringLiteral("/cc"),
+                                        QStringLiteral("--checkpoints"), tmp.path() + QStringLiteral("/ckpt")},
+                                       tmp.path() + QStringLiteral("/c.json"));
+    const gb::Json &ck = *c.find("checkpoints");
+    QVERIFY(!ck.find("complete")->toBool());
+    QCOMPARE(ck.find("missing")->toArray().front().toString(), std::string("step512"));
+    QCOMPARE(ck.find("extra")->toArray().front().toString(), std::string("step1"));
+}
+
+void TestCrosscoder::cliErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("needle");
+    QTest::addRow("no crosscoder") << QStringList{} << "--crosscoder";
+    QTest::addRow("not a folder") << QStringList{QStringLiteral("--crosscoder"), QStringLiteral("/no/such")}
+                                  << "not a folder";
+    QTest::addRow("bad level") << QStringList{QStringLiteral("--crosscoder"), QStringLiteral("CC"), QStringLiteral("--level"),
+                                              QStringLiteral("1.5")}
+                               << "--level: must be in (0, 1]";
+    QTest::addRow("empty folder") << QStringList{QStringLiteral("--crosscoder"), QStringLiteral("EMPTY")}
+                                  << "not a crosscoder: expected config.json";
+    QTest::addRow("broken crosscoder") << QStringList{QStringLiteral("--crosscoder"), QStringLiteral("BROKEN")}
+                                       << "dataset_average_activation_norm.step1000: is NaN";
+}
+
+void TestCrosscoder::cliErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, needle);
+    QTemporaryDir tmp;
+    plantedFiles().write(tmp.path() + QStringLiteral("/cc"));
+    QDir().mkpath(tmp.path() + QStringLiteral("/empty"));
+    CrosscoderFiles broken = plantedFiles();
+    mutate(broken, NanNorm);
+    broken.write(tmp.path() + QStringLiteral("/broken"));
+    args.replaceInStrings(QStringLiteral("CC"), tmp.path() + QStringLiteral("/cc"));
+    args.replaceInStrings(QStringLiteral("EMPTY"), tmp.path() + QStringLiteral("/empty"));
+    args.replaceInStrings(QStringLiteral("BROKEN"), tmp.path() + QStringLiteral("/broken"));
+    const auto r = runCli(QStringList{QStringLiteral("evolution")} + args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(needle), qPrintable(r.err));
 }
 
 QTEST_GUILESS_MAIN(TestCrosscoder)

@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 
 #include <algorithm>
 
@@ -32,6 +33,18 @@ static double maxAbsDiffT(const std::vector<T> &a, const std::vector<T> &b)
 
 double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b) { return maxAbsDiffT(a, b); }
 double maxAbsDiff(const std::vector<double> &a, const std::vector<double> &b) { return maxAbsDiffT(a, b); }
+
+CliResult runCli(const QStringList &args, int timeoutMs)
+{
+    QProcess p;
+    p.start(buildDir() + QStringLiteral("/app/glassbox-cli"), args);
+    const bool finished = p.waitForFinished(timeoutMs);
+    CliResult r;
+    r.exitCode = finished && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
 
 void writeFile(const QString &path, const std::string &bytes)
 {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -29,6 +30,15 @@ double maxAbsDiff(const std::vector<double> &a, const std::vector<double> &b);
 /// Runs `fn` and checks that it throws gb::Error whose message contains `needle`.
 template<typename F>
 bool throwsErrorContaining(F &&fn, const std::string &needle, std::string *message = nullptr);
+
+/// Outcome of one glassbox-cli run.
+struct CliResult {
+    int exitCode = -1; ///< -1 when the process crashed or timed out
+    QString out;
+    QString err;
+};
+/// Runs the built glassbox-cli with `args` (add_dependencies(<test> glassbox-cli) in CMake).
+CliResult runCli(const QStringList &args, int timeoutMs = 120000);
 
 /// Writes bytes to a file (creating parent folders).
 void writeFile(const QString &path, const std::string &bytes);
