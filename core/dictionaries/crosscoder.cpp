@@ -113,7 +113,7 @@ void Crosscoder::validateDatasetNorms()
                                   "' is missing (hook point '" + hook + "')");
         const TensorEntry &e = m_file->entry(name);
         require(e.shape.empty() || e.shape == std::vector<std::int64_t>{1}, where,
-                "must be a scalar, has shape " + shapeString(e.shape));
+                "must be a scalar, has shape " + shapeText(e.shape));
         const double v = torchGuard(where, [&] { return m_file->floatTensor(name).item<double>(); });
         require(std::isfinite(v), where, std::string("is ") + (std::isnan(v) ? "NaN" : "infinite") + " (hook point '" +
                                              hook + "'): the dataset norm was never measured");

@@ -37,14 +37,6 @@ std::vector<std::int64_t> rowBlockStrides(const TensorEntry &e, int rowsDim)
 
 } // namespace
 
-std::string shapeString(const std::vector<std::int64_t> &shape)
-{
-    std::string s = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + "]";
-}
-
 const TensorEntry &checkFloatTensor(const SafetensorsFile &file, const std::string &name,
                                     const std::vector<ExpectedDim> &dims, const std::string &layout)
 {
@@ -58,9 +50,9 @@ const TensorEntry &checkFloatTensor(const SafetensorsFile &file, const std::stri
     std::vector<std::int64_t> expected;
     for (const auto &d : dims)
         expected.push_back(d.size);
-    const std::string expectation = "expected " + layout + " = " + shapeString(expected);
+    const std::string expectation = "expected " + layout + " = " + shapeText(expected);
     if (e.shape.size() != dims.size())
-        fail("has shape " + shapeString(e.shape) + ", " + expectation);
+        fail("has shape " + shapeText(e.shape) + ", " + expectation);
     for (std::size_t i = 0; i < dims.size(); ++i)
         if (e.shape[i] != dims[i].size)
             fail("dim " + std::to_string(i) + " is " + std::to_string(e.shape[i]) + ", but " + dims[i].because + " (" +

@@ -27,9 +27,6 @@ const TensorEntry &checkFloatTensor(const SafetensorsFile &file, const std::stri
 /// Throws BadInput naming the first NaN/Inf element of a small tensor (`what` names it).
 void requireFinite(const at::Tensor &t, const std::string &what);
 
-/// "[a, b, c]".
-std::string shapeString(const std::vector<std::int64_t> &shape);
-
 /// A read-only float32 view `[heads, n, d]` of rows [begin, begin + n) of a `[heads, rows, d]`
 /// tensor (`rowsDim` = 1) or of a `[rows, heads, d]` tensor (`rowsDim` = 0) stored in `file`.
 /// Zero-copy for aligned F32, otherwise only those rows are converted.
