@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "figureview.h"
 
-#include <QBuffer>
+#include "plots/figureexporter.h"
+
 #include <QClipboard>
 #include <QContextMenuEvent>
 #include <QGuiApplication>
 #include <QMenu>
 #include <QMimeData>
 #include <QPainter>
-#include <QSvgGenerator>
 
 #include <cmath>
 
@@ -17,7 +17,6 @@ namespace gb {
 FigureView::FigureView(QWidget *parent)
     : QWidget(parent)
 {
-    setContextMenuPolicy(Qt::DefaultContextMenu);
 }
 
 void FigureView::setFigure(std::shared_ptr<plots::Figure> figure)
@@ -25,6 +24,12 @@ void FigureView::setFigure(std::shared_ptr<plots::Figure> figure)
     m_figure = std::move(figure);
     updateGeometry();
     update();
+}
+
+void FigureView::setBatchSource(const QString &label, BatchSource source)
+{
+    m_batchLabel = label;
+    m_batchSource = std::move(source);
 }
 
 QSize FigureView::sizeHint() const
@@ -50,32 +55,14 @@ void FigureView::copyImage() const
 {
     if (!m_figure)
         return;
-    // The view's size in points, rendered at print resolution.
-    const double dpi = 300.0;
-    const QSizeF pt = QSizeF(size()) * (72.0 / logicalDpiX());
-    QImage img(QSize(int(std::lround(pt.width() * dpi / 72)), int(std::lround(pt.height() * dpi / 72))),
-               QImage::Format_ARGB32_Premultiplied);
-    img.fill(Qt::transparent);
-    img.setDotsPerMeterX(int(std::lround(dpi / 0.0254)));
-    img.setDotsPerMeterY(int(std::lround(dpi / 0.0254)));
-    {
-        QPainter p(&img);
-        m_figure->render(&p, QRectF(QPointF(0, 0), QSizeF(img.size())));
-    }
-    QByteArray svg;
-    {
-        QBuffer buffer(&svg);
-        QSvgGenerator gen;
-        gen.setOutputDevice(&buffer);
-        gen.setResolution(72);
-        gen.setSize(pt.toSize());
-        gen.setViewBox(QRectF(QPointF(0, 0), pt));
-        QPainter p(&gen);
-        m_figure->render(&p, QRectF(QPointF(0, 0), pt));
-    }
+    plots::ExportOptions o;
+    o.preset = QStringLiteral("custom");
+    o.customSize = QSizeF(size()) * (72.0 / logicalDpiX()); // what is on screen, in points
+    o.dpi = 300;
+    o.provenance = m_provenance;
     auto *mime = new QMimeData;
-    mime->setImageData(img);
-    mime->setData(QStringLiteral("image/svg+xml"), svg);
+    mime->setImageData(plots::FigureExporter::toImage(*m_figure, o));
+    mime->setData(QStringLiteral("image/svg+xml"), plots::FigureExporter::toSvg(*m_figure, o));
     QGuiApplication::clipboard()->setMimeData(mime);
 }
 
@@ -85,15 +72,36 @@ void FigureView::copyData() const
         QGuiApplication::clipboard()->setText(m_figure->dataCsv());
 }
 
+void FigureView::openExportDialog()
+{
+    if (!m_figure)
+        return;
+    ExportDialog dialog({{m_figure, m_exportName}}, m_provenance, false, this);
+    dialog.exec();
+}
+
+void FigureView::openBatchExportDialog()
+{
+    if (!m_batchSource)
+        return;
+    std::vector<NamedFigure> figures = m_batchSource();
+    if (figures.empty())
+        return;
+    ExportDialog dialog(std::move(figures), m_provenance, true, this);
+    dialog.exec();
+}
+
 void FigureView::contextMenuEvent(QContextMenuEvent *event)
 {
     if (!m_figure)
         return;
     QMenu menu(this);
-    menu.addAction(tr("Copy as image"), this, &FigureView::copyImage);
-    menu.addAction(tr("Copy data (CSV)"), this, &FigureView::copyData);
+    menu.addAction(tr("Copy as Image"), this, &FigureView::copyImage);
+    menu.addAction(tr("Copy Data (CSV)"), this, &FigureView::copyData);
     menu.addSeparator();
-    menu.addAction(tr("Export..."), this, &FigureView::exportRequested);
+    menu.addAction(tr("Export\u2026"), this, &FigureView::openExportDialog);
+    if (m_batchSource)
+        menu.addAction(tr("Export All %1\u2026").arg(m_batchLabel), this, &FigureView::openBatchExportDialog);
     menu.exec(event->globalPos());
 }
 

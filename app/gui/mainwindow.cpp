@@ -5,6 +5,7 @@
 #include "appsettings.h"
 #include "common/version.h"
 #include "errorbanner.h"
+#include "figureview.h"
 #include "jobrunner.h"
 #include "jobsdock.h"
 #include "navigator.h"
@@ -127,6 +128,9 @@ void MainWindow::buildMenus()
                                      tr("Data (*.csv *.txt *.jsonl *.pt *.pth);;All files (*)"));
               });
     file->addSeparator();
+    addAction(file, QStringLiteral("exportFigure"), tr("&Export Figure\u2026"), QKeySequence(tr("Ctrl+Shift+E")),
+              [this] { exportFigure(); });
+    file->addSeparator();
     addAction(file, QStringLiteral("settings"), tr("S&ettings\u2026"), QKeySequence::Preferences, [this] { showSettings(); });
     file->addSeparator();
     addAction(file, QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, [this] { close(); });
@@ -147,6 +151,22 @@ void MainWindow::buildMenus()
                            tr("<b>Glassbox %1</b><p>A native, offline interpretability workbench.</p>")
                                .arg(QString::fromLatin1(appVersion())));
     });
+}
+
+// The figure the user means: the one with focus, else the first one showing on the current page.
+void MainWindow::exportFigure()
+{
+    FigureView *view = nullptr;
+    for (QWidget *w = QApplication::focusWidget(); w && !view; w = w->parentWidget())
+        view = qobject_cast<FigureView *>(w);
+    if (!view && m_pages->currentWidget())
+        for (FigureView *v : m_pages->currentWidget()->findChildren<FigureView *>())
+            if (!view && v->isVisible() && v->figure())
+                view = v;
+    if (view)
+        view->openExportDialog();
+    else
+        m_ctx.showStatus(tr("This page shows no figure to export yet."));
 }
 
 QList<QAction *> MainWindow::shortcutActions() const

@@ -44,6 +44,7 @@ private:
     void openArtifactDialog(const QString &title, bool folder, const QString &filter);
     void showSettings();
     void showSystemInfo();
+    void exportFigure();
     void applyShortcutOverrides();
     void updateTitle();
     void updateComputeLabel();

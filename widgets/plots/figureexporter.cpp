@@ -332,19 +332,24 @@ ExportResult FigureExporter::exportFigure(Figure &figure, const QString &path, c
 }
 
 ExportResult FigureExporter::exportBatch(const std::vector<std::pair<Figure *, QString>> &figures, const QString &folder,
-                                         const ExportOptions &options)
+                                         const ExportOptions &options, const BatchProgress &progress)
 {
     ExportResult all;
     if (!QDir().mkpath(folder)) {
         all.error = QStringLiteral("%1: cannot create folder").arg(folder);
         return all;
     }
-    for (const auto &[figure, name] : figures) {
+    for (std::size_t i = 0; i < figures.size(); ++i) {
+        const auto &[figure, name] = figures[i];
         const QString path = QDir(folder).filePath(name + QLatin1Char('.') + formatName(options.format));
         const ExportResult r = exportFigure(*figure, path, options);
         all.files << r.files;
         if (!r.ok) {
             all.error = r.error;
+            return all;
+        }
+        if (progress && !progress(int(i) + 1, int(figures.size()))) {
+            all.error = QStringLiteral("cancelled");
             return all;
         }
     }

@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -65,10 +66,13 @@ public:
     static FigureStyle styleFor(const Figure &figure, const ExportOptions &options);
 
     static ExportResult exportFigure(Figure &figure, const QString &path, const ExportOptions &options);
-    /// Exports each (figure, base name) into `folder` with the options' format suffix;
-    /// stops at the first error (the result lists what was written before it).
+    /// Called after each figure of a batch with (done, total); returning false stops the batch.
+    using BatchProgress = std::function<bool(int done, int total)>;
+    /// Exports each (figure, base name) into `folder` (created if needed) with the options'
+    /// format suffix; stops at the first error or when `progress` says so (the result lists what
+    /// was written before; a stop is reported as the error "cancelled").
     static ExportResult exportBatch(const std::vector<std::pair<Figure *, QString>> &figures, const QString &folder,
-                                    const ExportOptions &options);
+                                    const ExportOptions &options, const BatchProgress &progress = {});
 
     static QByteArray toSvg(Figure &figure, const ExportOptions &options);
     static QByteArray toPdf(Figure &figure, const ExportOptions &options);
