@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+#include "tokenize/unicode.h"
+
+#include <QChar>
+
+#include <array>
+
+namespace gb::unicode {
+
+namespace {
+
+std::array<CharClass, 128> asciiClasses()
+{
+    std::array<CharClass, 128> t{};
+    for (int c = 0; c < 128; ++c) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            t[c] = CharClass::Letter;
+        else if (c >= '0' && c <= '9')
+            t[c] = CharClass::Number;
+        else if (c == ' ' || (c >= 0x09 && c <= 0x0D))
+            t[c] = CharClass::Space;
+        else
+            t[c] = CharClass::Other;
+    }
+    return t;
+}
+
+const std::array<CharClass, 128> kAscii = asciiClasses();
+
+// Unicode White_Space (PropList.txt), which Oniguruma's and Rust regex's \s follow.
+bool isWhiteSpace(char32_t cp)
+{
+    switch (cp) {
+    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0x85: case 0xA0: case 0x1680:
+    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+        return true;
+    default:
+        return cp >= 0x2000 && cp <= 0x200A;
+    }
+}
+
+} // namespace
+
+char32_t decodeUtf8(std::string_view text, std::size_t pos, std::size_t &length)
+{
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char b0 = byte(pos);
+    length = 1;
+    if (b0 < 0x80)
+        return b0;
+    std::size_t n;
+    char32_t cp, min;
+    if ((b0 & 0xE0) == 0xC0) {
+        n = 2, cp = b0 & 0x1F, min = 0x80;
+    } else if ((b0 & 0xF0) == 0xE0) {
+        n = 3, cp = b0 & 0x0F, min = 0x800;
+    } else if ((b0 & 0xF8) == 0xF0) {
+        n = 4, cp = b0 & 0x07, min = 0x10000;
+    } else {
+        return kInvalid;
+    }
+    if (pos + n > text.size())
+        return kInvalid;
+    for (std::size_t i = 1; i < n; ++i) {
+        const unsigned char b = byte(pos + i);
+        if ((b & 0xC0) != 0x80)
+            return kInvalid;
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return kInvalid;
+    length = n;
+    return cp;
+}
+
+void appendUtf8(std::string &out, char32_t cp)
+{
+    if (cp < 0x80) {
+        out += char(cp);
+    } else if (cp < 0x800) {
+        out += char(0xC0 | (cp >> 6));
+        out += char(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += char(0xE0 | (cp >> 12));
+        out += char(0x80 | ((cp >> 6) & 0x3F));
+        out += char(0x80 | (cp & 0x3F));
+    } else {
+        out += char(0xF0 | (cp >> 18));
+        out += char(0x80 | ((cp >> 12) & 0x3F));
+        out += char(0x80 | ((cp >> 6) & 0x3F));
+        out += char(0x80 | (cp & 0x3F));
+    }
+}
+
+CharClass classify(char32_t cp)
+{
+    if (cp < 128)
+        return kAscii[cp];
+    if (cp == kInvalid)
+        return CharClass::Other;
+    if (isWhiteSpace(cp))
+        return CharClass::Space;
+    switch (QChar::category(cp)) {
+    case QChar::Letter_Uppercase:
+    case QChar::Letter_Lowercase:
+    case QChar::Letter_Titlecase:
+    case QChar::Letter_Modifier:
+    case QChar::Letter_Other:
+        return CharClass::Letter;
+    case QChar::Number_DecimalDigit:
+    case QChar::Number_Letter:
+    case QChar::Number_Other:
+        return CharClass::Number;
+    default:
+        return CharClass::Other;
+    }
+}
+
+bool isWordChar(char32_t cp)
+{
+    if (cp == '_')
+        return true;
+    const CharClass c = classify(cp);
+    // Rust's Alphabetic also covers combining marks such as U+0301 used with letters.
+    return c == CharClass::Letter || c == CharClass::Number
+        || (cp != kInvalid && cp >= 128 && QChar::category(cp) == QChar::Mark_NonSpacing);
+}
+
+// Replaces each maximal invalid subpart with one U+FFFD, as Python's errors="replace" does,
+// so a token holding half of an emoji shows the same text as in Hugging Face.
+std::string toValidUtf8(std::string_view bytes)
+{
+    std::string out;
+    out.reserve(bytes.size());
+    for (std::size_t pos = 0, n = 0; pos < bytes.size(); pos += n) {
+        if (decodeUtf8(bytes, pos, n) != kInvalid) {
+            out.append(bytes.data() + pos, n);
+            continue;
+        }
+        out += "\xEF\xBF\xBD";
+        const auto b0 = static_cast<unsigned char>(bytes[pos]);
+        const std::size_t want = b0 >= 0xC2 && b0 <= 0xDF ? 2 : b0 >= 0xE0 && b0 <= 0xEF ? 3 : b0 >= 0xF0 && b0 <= 0xF4 ? 4 : 1;
+        // The second byte's valid range depends on the lead (no overlongs, surrogates or > U+10FFFF).
+        const unsigned char lo = b0 == 0xE0 ? 0xA0 : b0 == 0xF0 ? 0x90 : 0x80;
+        const unsigned char hi = b0 == 0xED ? 0x9F : b0 == 0xF4 ? 0x8F : 0xBF;
+        while (n < want && pos + n < bytes.size()) {
+            const auto b = static_cast<unsigned char>(bytes[pos + n]);
+            if (n == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
+                break;
+            ++n;
+        }
+    }
+    return out;
+}
+
+std::size_t countChars(std::string_view text)
+{
+    std::size_t count = 0;
+    for (std::size_t pos = 0, n = 0; pos < text.size(); pos += n, ++count)
+        decodeUtf8(text, pos, n);
+    return count;
+}
+
+} // namespace gb::unicode

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace gb::unicode {
+
+/// Marks a byte that does not start a valid UTF-8 sequence; decoding treats it as one character.
+constexpr char32_t kInvalid = 0xFFFFFFFF;
+
+/// Decodes the code point at `text[pos]`, setting `length` to its byte count. Invalid, overlong,
+/// surrogate or truncated sequences give kInvalid with length 1, so every byte is consumed once.
+char32_t decodeUtf8(std::string_view text, std::size_t pos, std::size_t &length);
+void appendUtf8(std::string &out, char32_t cp);
+
+/// The character classes of the GPT-2 pattern: \p{L}, \p{N}, \s (Unicode White_Space) and the rest.
+enum class CharClass : unsigned char { Letter, Number, Space, Other };
+CharClass classify(char32_t cp);
+
+/// Rust's char::is_alphanumeric or '_', the "word character" of HF's single_word rule.
+bool isWordChar(char32_t cp);
+
+/// UTF-8 text with invalid sequences replaced by U+FFFD (for display only).
+std::string toValidUtf8(std::string_view bytes);
+
+/// Number of characters (code points, invalid bytes counting one each) in `text`.
+std::size_t countChars(std::string_view text);
+
+} // namespace gb::unicode
