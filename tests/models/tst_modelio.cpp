@@ -12,6 +12,7 @@
 #include <torch/csrc/autograd/autograd.h>
 
 #include <QFileInfo>
+#include <QProcess>
 #include <QTemporaryDir>
 
 using namespace gb;
@@ -56,6 +57,9 @@ private Q_SLOTS:
     void foldedLayerNormHooks();
     void trainingReducesLoss();
     void progressAndCancel();
+    void cliForward();
+    void cliForwardErrors_data();
+    void cliForwardErrors();
 
 private:
     QString dir(const char *name) const { return m_tmp.filePath(QString::fromLatin1(name)); }
@@ -391,6 +395,76 @@ void TestModelIo::progressAndCancel()
     } catch (const Error &e) {
         QCOMPARE(e.kind(), Error::Kind::Cancelled);
     }
+}
+
+namespace {
+
+struct CliRun {
+    int exitCode = -1;
+    QByteArray out, err;
+};
+
+CliRun runCli(const QStringList &args)
+{
+    QProcess p;
+    p.start(gbtest::buildDir() + QStringLiteral("/app/glassbox-cli"), args);
+    p.waitForFinished(60000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+} // namespace
+
+void TestModelIo::cliForward()
+{
+    const QString out = dir("forward.safetensors");
+    const QString ws = dir("forward.gbx");
+    const CliRun r = runCli({QStringLiteral("forward"), QStringLiteral("--model"), gbtest::modelFixture("gpt2-tiny"),
+                             QStringLiteral("--ids"), QStringLiteral("3,17,42,5,30,1,33"), QStringLiteral("--capture"),
+                             QStringLiteral("blocks.0.hook_resid_post"), QStringLiteral("--capture"),
+                             QStringLiteral("hook_pos_embed"), QStringLiteral("--capture"),
+                             QStringLiteral("blocks.1.attn.hook_pattern"), QStringLiteral("--out"), out,
+                             QStringLiteral("--workspace"), ws, QStringLiteral("--quiet")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const Json summary = Json::parse(r.out.toStdString());
+    QVERIFY(summary.find("timing")->find("load_s")->isNumber());
+    QVERIFY(summary.find("timing")->find("compute_s")->isNumber());
+    QVERIFY(summary.find("run_id")->toInt() > 0);
+    QCOMPARE(summary.find("config")->find("n_layers")->toInt(), 2);
+    const auto written = gbtest::readAll(out);
+    const auto expected = gbtest::readAll(gbtest::modelFixture("gpt2-tiny") + QStringLiteral("/expected.safetensors"));
+    QCOMPARE(written.size(), std::size_t(4));
+    for (const char *name : {"logits", "blocks.0.hook_resid_post", "hook_pos_embed", "blocks.1.attn.hook_pattern"})
+        QVERIFY2(maxDiff(written.at(name), expected.at(name)) < 1e-4, name);
+    QCOMPARE(written.at("logits").sizes(), (at::IntArrayRef{7, 64}));
+    QCOMPARE(written.at("blocks.1.attn.hook_pattern").sizes(), (at::IntArrayRef{4, 7, 7}));
+}
+
+void TestModelIo::cliForwardErrors_data()
+{
+    QTest::addColumn<QString>("args");
+    QTest::addColumn<QString>("needle");
+    QTest::addRow("unknown hook") << "--ids 1,2 --capture blocks.0.hook_resid_mid"
+                                  << "parallel-residual models have no hook_resid_mid";
+    QTest::addRow("no tokenizer") << "--text hello" << "no tokenizer";
+    QTest::addRow("both inputs") << "--text a --ids 1" << "exactly one of --text or --ids";
+    QTest::addRow("bad id") << "--ids 1,x" << "\"x\" is not a token id";
+    QTest::addRow("id out of range") << "--ids 1,99" << "token id 99 is outside the vocabulary";
+    QTest::addRow("bad processing") << "--ids 1 --process fold" << "unknown weight processing \"fold\"";
+    QTest::addRow("missing model") << "--ids 1 --model /nonexistent" << "no config.json";
+}
+
+void TestModelIo::cliForwardErrors()
+{
+    QFETCH(QString, args);
+    QFETCH(QString, needle);
+    const QString out = dir("never-written.safetensors");
+    QStringList argv{QStringLiteral("forward"), QStringLiteral("--model"), gbtest::modelFixture("neox-tiny"),
+                     QStringLiteral("--out"), out};
+    argv += args.split(QLatin1Char(' ')); // a later --model wins
+    const CliRun r = runCli(argv);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(QString::fromUtf8(r.err).contains(needle), r.err.constData());
+    QVERIFY(!QFile::exists(out));
 }
 
 QTEST_GUILESS_MAIN(TestModelIo)
