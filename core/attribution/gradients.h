@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "attribution/quadrature.h"
+#include "attribution/target.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace gb {
+
+class CancelToken;
+class Progress;
+
+/// Attributions of F over every element of the input [T, d], with the numbers that say how far
+/// to trust them.
+struct GradientAttribution {
+    at::Tensor attributions; ///< [T, d], float64
+    double fX = std::numeric_limits<double>::quiet_NaN();
+    /// F at the reference the method's completeness refers to (IG: the baseline; gradient x input:
+    /// the zero input); NaN for saliency, which has none.
+    double fBaseline = std::numeric_limits<double>::quiet_NaN();
+    /// sum(attributions) - (fX - fBaseline) (spec-facts 9.1); NaN for saliency.
+    double delta = std::numeric_limits<double>::quiet_NaN();
+    int steps = 0;             ///< gradient evaluations per input row (IG steps, 1 otherwise)
+    bool converged = true;     ///< adaptive IG: whether the tolerance was met
+    /// Adaptive IG: (Gauss-Legendre steps, delta) of every level tried, in order.
+    std::vector<std::pair<int, double>> levels;
+};
+
+/// dF/dx at x (Captum Saliency); with `absolute`, |dF/dx| (Captum's default).
+GradientAttribution saliency(const GradientTarget &target, const at::Tensor &input, bool absolute = true);
+
+/// x * dF/dx (Captum InputXGradient). Its completeness reference is F(0).
+GradientAttribution gradientTimesInput(const GradientTarget &target, const at::Tensor &input);
+
+struct IgOptions {
+    int steps = 50;
+    Quadrature quadrature = Quadrature::GaussLegendre;
+    /// Step batches are sized so that batch x target.bytesPerSample stays under this.
+    std::int64_t memoryBudgetBytes = std::int64_t(1) << 30;
+};
+
+/// Integrated Gradients along the straight line from `baseline` to `input` (both [T, d]):
+/// (x - x') * sum_k w_k dF(x' + alpha_k (x - x'))/dx, with the quadrature's points and weights,
+/// evaluated in step batches sized to the memory budget. Reports progress per batch and checks
+/// `cancel` between batches.
+GradientAttribution integratedGradients(const GradientTarget &target, const at::Tensor &input,
+                                        const at::Tensor &baseline, const IgOptions &options,
+                                        Progress &progress, const CancelToken &cancel);
+
+struct AdaptiveIgOptions {
+    /// Stop when |delta| <= tolerance x |F(x) - F(x')|.
+    double tolerance = 0.01;
+    int startSteps = 8;
+    int maxSteps = 512;
+    std::int64_t memoryBudgetBytes = std::int64_t(1) << 30;
+};
+
+/// Integrated Gradients with Gauss-Legendre steps raised until the convergence delta meets the
+/// tolerance (or maxSteps is reached: `converged` false). After two levels the next step count
+/// is extrapolated from the observed decay of |delta| (Gauss-Legendre errors fall geometrically
+/// for smooth F), growing by at most 2x per level.
+GradientAttribution adaptiveIntegratedGradients(const GradientTarget &target, const at::Tensor &input,
+                                                const at::Tensor &baseline, const AdaptiveIgOptions &options,
+                                                Progress &progress, const CancelToken &cancel);
+
+/// F at each row of `inputs` [B, T, d] without autograd, in batches under the budget.
+std::vector<double> evaluateTarget(const GradientTarget &target, const at::Tensor &inputs,
+                                   std::int64_t memoryBudgetBytes);
+
+} // namespace gb
