@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "attribution/ranking.h"
 #include "attribution/target.h"
 
 #include <vector>
@@ -26,9 +27,6 @@ struct Faithfulness {
     FaithfulnessCurve insertion;
 };
 
-/// Token order by descending score; ties keep reading order.
-std::vector<int> attributionOrder(const std::vector<double> &scores);
-
 /// Deletion and insertion curves (Petsiuk et al., RISE, 2018) over the mask target. With more
 /// than `maxPoints` tokens, tokens are moved in equal chunks so each curve has about maxPoints
 /// + 1 points.
@@ -37,10 +35,5 @@ Faithfulness deletionInsertion(const MaskTarget &target, const std::vector<doubl
 
 /// Trapezoid area under y(x).
 double trapezoidArea(const std::vector<double> &x, const std::vector<double> &y);
-
-/// Spearman's rho (Pearson correlation of average ranks, so ties are handled) and Kendall's
-/// tau-b. Sizes must match; NaN when a side is constant.
-double spearman(const std::vector<double> &a, const std::vector<double> &b);
-double kendallTauB(const std::vector<double> &a, const std::vector<double> &b);
 
 } // namespace gb

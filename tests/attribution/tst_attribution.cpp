@@ -630,6 +630,8 @@ void TestAttribution::deletionInsertionCurves()
     };
     const ToyMaskTarget toy = toyMaskTarget(4, additive);
     QCOMPARE(gb::attributionOrder(a), (std::vector<int>{1, 3, 0, 2}));
+    QCOMPARE(gb::attributionRanks(a), (std::vector<int>{3, 1, 4, 2}));
+    QCOMPARE(gb::attributionRanks({1.0, 1.0, 2.0}), (std::vector<int>{2, 3, 1})); // ties: reading order
     const gb::Faithfulness f = gb::deletionInsertion(toy.target, a, 100, gb::Progress::null(), gb::CancelToken());
     // Removing 3.0, 2.0, 0.5, -1.0 in turn from 4.5; adding them in turn to 0.
     QCOMPARE(f.deletion.values, (std::vector<double>{4.5, 1.5, -0.5, -1.0, 0.0}));

@@ -14,11 +14,11 @@ constexpr double Gap = 8.0;      // points between plot and bar
 constexpr double BarWidth = 8.0; // points
 constexpr int Stops = 64;        // gradient stops; the map is piecewise linear between 10-11 stops
 
-Axis barAxis(const ColorScale &scale, const QString &title)
+Axis barAxis(const ColorScale &scale, const QString &title, AxisEdge edge = AxisEdge::Right)
 {
     AxisSpec spec;
     spec.title = title;
-    return Axis(AxisEdge::Right, spec, Scale::linear(scale.lower(), scale.upper()));
+    return Axis(edge, spec, Scale::linear(scale.lower(), scale.upper()));
 }
 } // namespace
 
@@ -42,10 +42,9 @@ double ColorBar::width(QPainter *painter, const FigureStyle &style, double heigh
     return bar.right() + layout.margins.right();
 }
 
-void ColorBar::paint(QPainter *painter, const FigureStyle &style, const QRectF &strip) const
+void ColorBar::fillGradient(QPainter *painter, const QRectF &bar, Qt::Orientation orientation) const
 {
-    const QRectF bar = barRect(painter, strip);
-    QLinearGradient g(bar.bottomLeft(), bar.topLeft());
+    QLinearGradient g(bar.bottomLeft(), orientation == Qt::Vertical ? bar.topLeft() : bar.bottomRight());
     for (int i = 0; i <= Stops; ++i) {
         const double t = double(i) / Stops;
         g.setColorAt(t, m_map.color(t));
@@ -55,7 +54,34 @@ void ColorBar::paint(QPainter *painter, const FigureStyle &style, const QRectF &
     painter->setBrush(g);
     painter->drawRect(bar);
     painter->restore();
+}
+
+void ColorBar::paint(QPainter *painter, const FigureStyle &style, const QRectF &strip) const
+{
+    const QRectF bar = barRect(painter, strip);
+    fillGradient(painter, bar, Qt::Vertical);
     const Axis axis = barAxis(m_scale, m_title);
+    axis.paint(painter, style, bar, axis.layout(painter, style, bar));
+}
+
+QRectF ColorBar::horizontalBarRect(QPainter *painter, const QRectF &strip) const
+{
+    const double pt = pointScale(painter);
+    return QRectF(strip.left(), strip.top() + Gap * pt, strip.width(), BarWidth * pt);
+}
+
+double ColorBar::horizontalHeight(QPainter *painter, const FigureStyle &style, double width) const
+{
+    const QRectF bar = horizontalBarRect(painter, QRectF(0, 0, width, 0));
+    const AxisLayout layout = barAxis(m_scale, m_title, AxisEdge::Bottom).layout(painter, style, bar);
+    return bar.bottom() + layout.margins.bottom();
+}
+
+void ColorBar::paintHorizontal(QPainter *painter, const FigureStyle &style, const QRectF &strip) const
+{
+    const QRectF bar = horizontalBarRect(painter, strip);
+    fillGradient(painter, bar, Qt::Horizontal);
+    const Axis axis = barAxis(m_scale, m_title, AxisEdge::Bottom);
     axis.paint(painter, style, bar, axis.layout(painter, style, bar));
 }
 

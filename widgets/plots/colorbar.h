@@ -24,8 +24,16 @@ public:
     /// Paints into `strip` (as wide as width()); the bar spans the strip's height.
     void paint(QPainter *painter, const FigureStyle &style, const QRectF &strip) const;
 
+    /// The same bar lying under a plot (text highlights, wide figures): height (device units)
+    /// of the strip it needs for a given bar width: gap, bar, ticks, labels, title.
+    double horizontalHeight(QPainter *painter, const FigureStyle &style, double width) const;
+    /// Paints a horizontal bar spanning `strip`'s width (strip as tall as horizontalHeight()).
+    void paintHorizontal(QPainter *painter, const FigureStyle &style, const QRectF &strip) const;
+
 private:
     QRectF barRect(QPainter *painter, const QRectF &strip) const;
+    QRectF horizontalBarRect(QPainter *painter, const QRectF &strip) const;
+    void fillGradient(QPainter *painter, const QRectF &bar, Qt::Orientation orientation) const;
 
     ColorMap m_map;
     ColorScale m_scale;
