@@ -4,6 +4,7 @@
 #include "barfigure.h"
 #include "heatmapfigure.h"
 #include "histogramfigure.h"
+#include "tokenstripfigure.h"
 #include "xyfigure.h"
 
 #include "common/error.h"
@@ -19,6 +20,7 @@ const std::vector<FigureKind> &figureKinds()
         {HeatmapFigure::Kind, &HeatmapFigure::fromJson, &HeatmapFigure::example},
         {BarFigure::Kind, &BarFigure::fromJson, &BarFigure::example},
         {HistogramFigure::Kind, &HistogramFigure::fromJson, &HistogramFigure::example},
+        {TokenStripFigure::Kind, &TokenStripFigure::fromJson, &TokenStripFigure::example},
     };
     return kinds;
 }
