@@ -3,6 +3,8 @@
 // closed form or by enumeration.
 #include "attribution/faithfulness.h"
 #include "attribution/gradients.h"
+#include "attribution/methods.h"
+#include "io/json.h"
 #include "attribution/perturbation.h"
 #include "attribution/quadrature.h"
 #include "attribution/tokenscores.h"
@@ -156,6 +158,9 @@ private Q_SLOTS:
     void kernelShapEqualsExactShapley();
     void kernelShapSampledApproachesShapley();
     void maskTargetReplacesRows();
+
+    void everyMethodAgreesOnALinearModel();
+    void methodNamesAndJson();
 
     void tokenReductions();
     void groupWords_data();
@@ -582,6 +587,62 @@ void TestAttribution::maskTargetReplacesRows()
     const std::vector<double> f = gb::evaluateMasks(m, {{1, 1, 1}, {0, 1, 0}, {0, 0, 0}}, gb::Progress::null(),
                                                     gb::CancelToken());
     QCOMPARE(f, (std::vector<double>{21.0, -3.0 + 7.0 - 11.0, -21.0}));
+}
+
+void TestAttribution::everyMethodAgreesOnALinearModel()
+{
+    // For F(X) = sum(w * X) + b and a zero baseline, every method's per-token score is the
+    // token's own term sum_j x_tj w_tj: IG and gradient x input by completeness of a linear
+    // path, occlusion by definition, KernelSHAP because the game is additive, LIME because the
+    // surrogate is exact.
+    const at::Tensor w = at::randn({5, 3}, at::kDouble);
+    const at::Tensor x = at::randn({5, 3}, at::kDouble);
+    gb::AttributionProblem p;
+    p.input = x;
+    p.baseline = at::zeros_like(x);
+    p.gradient = gb::GradientTarget{[w](const at::Tensor &in) { return (in * w).sum({1, 2}) - 1.0; }, 0};
+    p.masks = gb::maskTargetOf(p.gradient, p.input, p.baseline, 1 << 20);
+    const at::Tensor perToken = (x * w).sum(1);
+    const std::vector<double> expected(perToken.data_ptr<double>(), perToken.data_ptr<double>() + 5);
+    gb::MethodOptions o;
+    o.ig.steps = 4;
+    o.lime.ridgeAlpha = 0.0;
+    o.lime.samples = 200;
+    std::vector<gb::MethodResult> results;
+    for (const auto m : gb::allAttributionMethods()) {
+        if (m == gb::AttributionMethod::Saliency)
+            continue;
+        const gb::MethodResult r = gb::runMethod(p, m, o, gb::Progress::null(), gb::CancelToken());
+        QVERIFY2(gbtest::maxAbsDiff(r.scores, expected) < 1e-9, gb::toString(m).c_str());
+        QVERIFY2(std::fabs(r.delta) < 1e-9, gb::toString(m).c_str());
+        QVERIFY(gbtest::isClose(r.fX, (x * w).sum().item<double>() - 1.0));
+        QVERIFY(gbtest::isClose(r.fBaseline, -1.0));
+        QCOMPARE(r.scoresL2.empty(), !gb::isGradientMethod(m));
+        results.push_back(r);
+    }
+    const gb::MethodResult s = gb::runMethod(p, gb::AttributionMethod::Saliency, o, gb::Progress::null(), gb::CancelToken());
+    const at::Tensor l1 = w.abs().sum(1);
+    QVERIFY(gbtest::maxAbsDiff(s.scores, std::vector<double>(l1.data_ptr<double>(), l1.data_ptr<double>() + 5)) < 1e-12);
+    QVERIFY(std::isnan(s.delta));
+    for (const gb::MethodAgreement &a : gb::methodAgreement(results))
+        QVERIFY(gbtest::isClose(a.spearman, 1.0) && gbtest::isClose(a.kendall, 1.0));
+    QCOMPARE(gb::methodAgreement(results).size(), std::size_t(10));
+}
+
+void TestAttribution::methodNamesAndJson()
+{
+    for (const auto m : gb::allAttributionMethods())
+        QVERIFY(gb::parseAttributionMethod(gb::toString(m)) == m);
+    GB_VERIFY_THROWS(gb::parseAttributionMethod("deeplift"), "valid: saliency, grad_x_input, ig");
+    gb::MethodResult r;
+    r.scores = {1.0, -2.0};
+    r.fX = 3.0;
+    r.levels = {{8, 0.5}, {16, 0.01}};
+    const gb::Json j = gb::Json::parse(gb::toJson(r).dump());
+    QCOMPARE(j.find("method")->toString(), std::string("ig"));
+    QVERIFY(j.find("delta")->isNull()); // NaN is written as null
+    QCOMPARE(j.find("levels")->toArray()[1].find("steps")->toInt(), std::int64_t(16));
+    QCOMPARE(j.find("scores")->toArray()[1].toDouble(), -2.0);
 }
 
 void TestAttribution::tokenReductions()
