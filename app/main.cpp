@@ -14,11 +14,19 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstring>
 
 int main(int argc, char **argv)
 {
     QElapsedTimer sinceStart;
     sinceStart.start();
+    // --version and --help print and quit: they must work without a display (e.g. over ssh,
+    // right after installing the package).
+    for (int i = 1; i < argc; ++i)
+        if ((!std::strcmp(argv[i], "--version") || !std::strcmp(argv[i], "-v") || !std::strcmp(argv[i], "--help")
+             || !std::strcmp(argv[i], "-h"))
+            && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Glassbox"));
     QApplication::setOrganizationName(QStringLiteral("Glassbox"));

@@ -143,6 +143,8 @@ void addCommonOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress on stderr.")});
 }
 
+} // namespace
+
 QString globalHelp()
 {
     QString s = QStringLiteral("Usage: glassbox-cli <command> [options]\n\n"
@@ -156,6 +158,8 @@ QString globalHelp()
                         "Run 'glassbox-cli <command> --help' for a command's options.\n");
     return s;
 }
+
+namespace {
 
 int fail(int code, const std::string &message)
 {
@@ -172,6 +176,27 @@ std::vector<Command> &registry()
     return all;
 }
 } // namespace
+
+namespace {
+QCommandLineParser &prepareParser(QCommandLineParser &parser, const Command &command)
+{
+    parser.setApplicationDescription(command.summary);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    addCommonOptions(parser);
+    if (command.addOptions)
+        command.addOptions(parser);
+    return parser;
+}
+} // namespace
+
+QString commandHelp(const Command &command)
+{
+    QCommandLineParser parser;
+    QString text = prepareParser(parser, command).helpText();
+    // Qt names the program by argv[0]; the usage line should name the command.
+    const qsizetype eol = text.indexOf(QLatin1Char('\n'));
+    return QStringLiteral("Usage: glassbox-cli %1 [options]").arg(command.name) + text.mid(eol);
+}
 
 bool registerCommand(Command command)
 {
@@ -213,6 +238,10 @@ int run(int argc, char **argv)
         std::cout << globalHelp().toStdString();
         return arguments.size() < 2 ? 2 : 0;
     }
+    if (arguments[1] == QLatin1String("--man")) {
+        std::cout << manPage().toStdString();
+        return 0;
+    }
     if (arguments[1] == QLatin1String("--version") || arguments[1] == QLatin1String("-v")) {
         std::cout << "glassbox-cli " << appVersion() << std::endl;
         return 0;
@@ -227,18 +256,14 @@ int run(int argc, char **argv)
         return fail(2, "unknown command \"" + name.toStdString() + "\"; run 'glassbox-cli --help'");
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(command->summary);
-    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    addCommonOptions(parser);
-    if (command->addOptions)
-        command->addOptions(parser);
+    prepareParser(parser, *command);
     QStringList commandArgs = arguments;
     commandArgs.removeAt(1);
     commandArgs[0] = QStringLiteral("glassbox-cli ") + name;
     if (!parser.parse(commandArgs))
         return fail(2, parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
-        std::cout << parser.helpText().toStdString();
+        std::cout << commandHelp(*command).toStdString();
         return 0;
     }
     try {

@@ -85,6 +85,13 @@ struct Command {
 
 /// All registered commands, in the order --help lists them.
 std::vector<Command> commands();
+/// What `glassbox-cli --help` prints.
+QString globalHelp();
+/// What `glassbox-cli <name> --help` prints.
+QString commandHelp(const Command &command);
+/// A man page (roff) listing every command and its options, generated from the registry so it
+/// is always complete (`glassbox-cli --man`; the package installs it as glassbox-cli(1)).
+QString manPage();
 
 /// Each command lives in its own cmd_<name>.cpp and registers itself at start-up:
 ///     [[maybe_unused]] const bool registered = gb::cli::registerCommand(myCommand());
