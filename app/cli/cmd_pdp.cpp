@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+#include "cli.h"
+#include "tabular_cli.h"
+
+#include "common/error.h"
+#include "jobs/cancel.h"
+#include "tabular/pdp.h"
+
+#include <QCommandLineParser>
+
+namespace gb::cli {
+
+namespace {
+
+std::vector<double> numberList(const QString &text, const std::string &option)
+{
+    std::vector<double> out;
+    for (const QString &s : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        out.push_back(s.trimmed().toDouble(&ok));
+        if (!ok)
+            throw Error::badInput("--" + option + ": \"" + s.toStdString() + "\" is not a number");
+    }
+    return out;
+}
+
+tabular::GridOptions gridOptions(Context &ctx)
+{
+    tabular::GridOptions g;
+    g.resolution = ctx.intValue(QStringLiteral("grid-resolution"), 100);
+    if (ctx.isSet(QStringLiteral("percentiles"))) {
+        const auto p = numberList(ctx.value(QStringLiteral("percentiles")), "percentiles");
+        if (p.size() != 2)
+            throw Error::badInput("--percentiles takes two numbers LO,HI, e.g. 0.05,0.95");
+        g.lower = p[0];
+        g.upper = p[1];
+    }
+    const QString kind = ctx.value(QStringLiteral("grid"));
+    if (kind == QLatin1String("quantile"))
+        g.kind = tabular::GridOptions::Kind::Quantile;
+    else if (!kind.isEmpty() && kind != QLatin1String("percentile"))
+        throw Error::badInput("--grid must be percentile or quantile");
+    return g;
+}
+
+tabular::PdpOptions pdpOptions(Context &ctx, const TabularData &data)
+{
+    tabular::PdpOptions o;
+    o.features = selectedFeatures(ctx, data);
+    const tabular::GridOptions g = gridOptions(ctx);
+    o.grids = {g, g};
+    o.grids.resize(o.features.size());
+    const QString values[2] = {QStringLiteral("grid-values"), QStringLiteral("grid-values2")};
+    for (std::size_t k = 0; k < o.features.size(); ++k)
+        if (ctx.isSet(values[k])) {
+            o.grids[k].kind = tabular::GridOptions::Kind::Custom;
+            o.grids[k].values = numberList(ctx.value(values[k]), values[k].toStdString());
+        }
+    const QString kind = ctx.isSet(QStringLiteral("kind")) ? ctx.value(QStringLiteral("kind")) : QStringLiteral("both");
+    if (kind != QLatin1String("average") && kind != QLatin1String("individual") && kind != QLatin1String("both"))
+        throw Error::badInput("--kind must be average, individual or both");
+    o.individual = kind != QLatin1String("average");
+    o.iceSample = ctx.intValue(QStringLiteral("ice-sample"), 0);
+    o.seed = std::uint64_t(ctx.intValue(QStringLiteral("seed"), 0));
+    o.centered = ctx.isSet(QStringLiteral("centered")) || ctx.isSet(QStringLiteral("anchor"));
+    if (ctx.isSet(QStringLiteral("anchor")))
+        o.anchor = ctx.doubleValue(QStringLiteral("anchor"), 0.0);
+    o.bootstrap = ctx.intValue(QStringLiteral("bootstrap"), 0);
+    o.confidence = ctx.doubleValue(QStringLiteral("confidence"), 0.95);
+    return o;
+}
+
+// A flat row-major vector as nested lists of `inner` values.
+Json nested(const std::vector<double> &v, std::size_t inner)
+{
+    Json out = Json::array();
+    for (std::size_t begin = 0; begin < v.size(); begin += inner)
+        out.push(Json::arrayOf(std::vector<double>(v.begin() + std::ptrdiff_t(begin), v.begin() + std::ptrdiff_t(begin + inner))));
+    return out;
+}
+
+Json resultJson(const tabular::PdpResult &r, const TabularData &data)
+{
+    Json j = Json::object();
+    const bool twoD = r.grid.size() == 2;
+    const std::size_t inner = twoD ? r.grid[1].size() : r.grid[0].size();
+    j.set("feature", data.names[std::size_t(r.features[0])]);
+    if (twoD) {
+        j.set("feature2", data.names[std::size_t(r.features[1])]);
+        j.set("grid", Json(Json::Array{Json::arrayOf(r.grid[0]), Json::arrayOf(r.grid[1])}));
+        j.set("average", nested(r.average, inner));
+    } else {
+        j.set("grid", Json::arrayOf(r.grid[0]));
+        j.set("average", Json::arrayOf(r.average));
+    }
+    for (std::size_t k = 0; k < r.features.size(); ++k)
+        if (!data.levelLabels[std::size_t(r.features[k])].empty()) {
+            Json labels = Json::array();
+            for (double v : r.grid[k])
+                labels.push(data.levelText(r.features[k], v));
+            j.set(k == 0 ? "levels" : "levels2", labels);
+        }
+    if (!r.iceRows.empty()) {
+        Json individual = Json::array();
+        const std::size_t points = std::size_t(r.points());
+        for (std::size_t k = 0; k < r.iceRows.size(); ++k) {
+            const std::vector<double> curve(r.individual.begin() + std::ptrdiff_t(k * points),
+                                            r.individual.begin() + std::ptrdiff_t((k + 1) * points));
+            individual.push(twoD ? nested(curve, inner) : Json::arrayOf(curve));
+        }
+        j.set("individual", individual);
+        if (std::int64_t(r.iceRows.size()) < data.rows)
+            j.set("ice_rows", Json::arrayOf(r.iceRows));
+    }
+    j.set("centered", r.centered);
+    if (r.centered && !twoD)
+        j.set("anchor", r.anchor);
+    if (!r.bandLower.empty())
+        j.set("band", Json::object().set("lower", Json::arrayOf(r.bandLower)).set("upper", Json::arrayOf(r.bandUpper)));
+    return j;
+}
+
+int runPdp(Context &ctx)
+{
+    Stopwatch watch;
+    const TabularInputs in = loadTabularInputs(ctx);
+    const tabular::PdpOptions options = pdpOptions(ctx, in.data);
+    const double loadSeconds = watch.lap();
+    Progress progress = progressFor(ctx);
+    progress.beginStage(options.features.size() == 2 ? "2-D partial dependence" : "partial dependence", 0.0, 1.0,
+                        "evaluations");
+    const tabular::PdpResult r = tabular::partialDependence(*in.model, in.data, options, progress, CancelToken());
+    progress.flush();
+    const double computeSeconds = watch.lap();
+
+    Json result = resultJson(r, in.data);
+    result.set("rows", in.data.rows).set("response", in.model->describe());
+    Json params = tabularParams(ctx, in);
+    params.set("grid_resolution", options.grids[0].resolution)
+        .set("percentiles", Json::arrayOf(std::vector<double>{options.grids[0].lower, options.grids[0].upper}))
+        .set("centered", options.centered)
+        .set("ice_sample", options.iceSample)
+        .set("bootstrap", options.bootstrap)
+        .set("seed", std::int64_t(options.seed));
+    if (options.bootstrap > 0) {
+        params.set("confidence", options.confidence);
+        result.set("confidence", options.confidence);
+    }
+    recordTabularRun(ctx, "pdp", params, in, result);
+    ctx.writeJson(result, loadSeconds, computeSeconds);
+    return 0;
+}
+
+Command pdpCommand()
+{
+    return Command{
+        QStringLiteral("pdp"), 60,
+        QStringLiteral("Partial dependence and ICE curves of a tabular TorchScript model (1-D or 2-D)."),
+        [](QCommandLineParser &p) {
+            addTabularOptions(p);
+            p.addOption({QStringLiteral("grid-resolution"), QStringLiteral("Grid points per feature (default 100)."), QStringLiteral("N")});
+            p.addOption({QStringLiteral("percentiles"), QStringLiteral("Grid range as percentiles LO,HI (default 0.05,0.95)."), QStringLiteral("LO,HI")});
+            p.addOption({QStringLiteral("grid"), QStringLiteral("percentile (evenly spaced, as scikit-learn; default) or quantile."), QStringLiteral("KIND")});
+            p.addOption({QStringLiteral("grid-values"), QStringLiteral("Custom grid values for --feature."), QStringLiteral("V,...")});
+            p.addOption({QStringLiteral("grid-values2"), QStringLiteral("Custom grid values for --feature2."), QStringLiteral("V,...")});
+            p.addOption({QStringLiteral("kind"), QStringLiteral("average, individual or both (default)."), QStringLiteral("KIND")});
+            p.addOption({QStringLiteral("centered"), QStringLiteral("Centre curves at the first grid value (or --anchor).")});
+            p.addOption({QStringLiteral("anchor"), QStringLiteral("Centre curves at this feature value."), QStringLiteral("X")});
+            p.addOption({QStringLiteral("ice-sample"), QStringLiteral("Keep ICE curves of N seeded random rows (default: all)."), QStringLiteral("N")});
+        },
+        runPdp};
+}
+
+[[maybe_unused]] const bool registered = registerCommand(pdpCommand());
+
+} // namespace
+
+} // namespace gb::cli

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+#include "tabular/pdp.h"
+
+#include "common/error.h"
+#include "io/csv.h"
+#include "jobs/cancel.h"
+#include "jobs/progress.h"
+#include "tabular/checks.h"
+#include "tabular/evaluate.h"
+#include "tabular/resample.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace gb::tabular {
+
+namespace {
+
+// The evaluation plan: every point of the (1-D or 2-D) grid, plus an off-grid anchor, times every
+// data row, point-major so that one point's rows are contiguous.
+struct Plan {
+    std::vector<std::vector<float>> axisValues; // per feature: the values fed to the model
+    std::int64_t points = 0;                    // evaluated points (grid + optional anchor)
+    std::int64_t gridPoints = 0;
+    std::int64_t anchorPoint = -1;              // evaluated point the curves are centred on
+};
+
+Plan makePlan(const PdpResult &r, const PdpOptions &o)
+{
+    Plan p;
+    for (const auto &g : r.grid)
+        p.axisValues.emplace_back(g.begin(), g.end());
+    p.gridPoints = std::int64_t(r.grid[0].size()) * (r.grid.size() == 2 ? std::int64_t(r.grid[1].size()) : 1);
+    p.points = p.gridPoints;
+    if (!o.centered)
+        return p;
+    if (r.grid.size() == 2) {
+        p.anchorPoint = 0;
+        return p;
+    }
+    const auto &axis = p.axisValues[0];
+    const auto at = std::find(axis.begin(), axis.end(), float(r.anchor));
+    if (at != axis.end()) {
+        p.anchorPoint = at - axis.begin();
+    } else {
+        p.axisValues[0].push_back(float(r.anchor));
+        p.anchorPoint = p.points++;
+    }
+    return p;
+}
+
+// Writes the point's feature value(s) into `count` consecutive rows.
+void setPointValues(const Plan &plan, const std::vector<int> &features, std::int64_t point, float *rows,
+                    std::int64_t count, std::int64_t width)
+{
+    if (features.size() == 1) {
+        const float v = plan.axisValues[0][std::size_t(point)];
+        for (std::int64_t k = 0; k < count; ++k)
+            rows[k * width + features[0]] = v;
+        return;
+    }
+    const std::int64_t n2 = std::int64_t(plan.axisValues[1].size());
+    const float v0 = plan.axisValues[0][std::size_t(point / n2)];
+    const float v1 = plan.axisValues[1][std::size_t(point % n2)];
+    for (std::int64_t k = 0; k < count; ++k) {
+        rows[k * width + features[0]] = v0;
+        rows[k * width + features[1]] = v1;
+    }
+}
+
+void bootstrapBand(const std::vector<float> &all, std::int64_t n, const Plan &plan, const PdpOptions &o, PdpResult &r,
+                   const CancelToken &cancel)
+{
+    Bootstrap boot(n, o.seed);
+    std::vector<std::vector<double>> samples;
+    for (int b = 0; b < o.bootstrap; ++b) {
+        cancel.throwIfCancelled();
+        const auto &counts = boot.draw();
+        std::vector<double> avg(static_cast<std::size_t>(plan.points), 0.0);
+        for (std::int64_t p = 0; p < plan.points; ++p) {
+            const float *col = all.data() + p * n;
+            double s = 0.0;
+            for (std::int64_t i = 0; i < n; ++i)
+                s += double(counts[std::size_t(i)]) * double(col[i]);
+            avg[std::size_t(p)] = s / double(n);
+        }
+        if (plan.anchorPoint >= 0) {
+            const double a = avg[std::size_t(plan.anchorPoint)];
+            for (double &v : avg)
+                v -= a;
+        }
+        avg.resize(std::size_t(plan.gridPoints));
+        samples.push_back(std::move(avg));
+    }
+    percentileBand(samples, o.confidence, r.bandLower, r.bandUpper);
+}
+
+} // namespace
+
+PdpResult partialDependence(const Predictor &model, const TabularData &data, const PdpOptions &o, Progress &progress,
+                            const CancelToken &cancel)
+{
+    checkInputs(model, data, o.features, 2);
+    checkBootstrapOptions(o.bootstrap, o.confidence);
+    if (o.grids.empty() || o.grids.size() > o.features.size())
+        throw Error::internal("partialDependence: one grid option per feature expected");
+    if (o.bootstrap > 0 && o.features.size() == 2)
+        throw Error::badInput("bootstrap bands are available for one feature at a time");
+    if (o.anchor && o.features.size() == 2)
+        throw Error::badInput("a centring anchor value applies to a single feature");
+
+    PdpResult r;
+    r.features = o.features;
+    for (std::size_t k = 0; k < o.features.size(); ++k) {
+        const int f = o.features[k];
+        r.grid.push_back(featureGrid(data.column(f), data.categorical[std::size_t(f)], o.grids[std::min(k, o.grids.size() - 1)],
+                                     data.names[std::size_t(f)]));
+    }
+    r.centered = o.centered;
+    r.anchor = o.anchor.value_or(r.grid[0].front());
+    const Plan plan = makePlan(r, o);
+
+    const std::int64_t n = data.rows;
+    const std::int64_t width = data.cols();
+    if (o.individual)
+        r.iceRows = sampleRows(n, o.iceSample, o.seed);
+    if (std::int64_t(r.iceRows.size()) * plan.gridPoints > o.maxIndividualValues)
+        throw Error::badInput(std::to_string(r.iceRows.size()) + " ICE curves x " + std::to_string(plan.gridPoints)
+                              + " grid points is too many values to keep; sample fewer curves or use a coarser grid");
+    std::vector<std::int64_t> slot(static_cast<std::size_t>(n), -1);
+    for (std::size_t k = 0; k < r.iceRows.size(); ++k)
+        slot[std::size_t(r.iceRows[k])] = std::int64_t(k);
+    const bool keepAll = o.bootstrap > 0;
+
+    std::vector<double> sums(static_cast<std::size_t>(plan.points), 0.0);
+    std::vector<float> ice(r.iceRows.size() * std::size_t(plan.points));
+    std::vector<float> all(keepAll ? std::size_t(plan.points * n) : 0);
+    evaluateChunked(
+        model, plan.points * n,
+        [&](std::int64_t begin, std::int64_t end, float *out) {
+            // Whole runs of rows share a point: copy the rows, then overwrite the feature column(s).
+            for (std::int64_t t = begin; t < end;) {
+                const std::int64_t p = t / n, i = t % n;
+                const std::int64_t run = std::min(end - t, n - i);
+                std::memcpy(out, data.values.data() + i * width, std::size_t(run * width) * sizeof(float));
+                setPointValues(plan, o.features, p, out, run, width);
+                out += run * width;
+                t += run;
+            }
+        },
+        [&](std::int64_t begin, std::int64_t end, const float *pred) {
+            if (keepAll)
+                std::copy(pred, pred + (end - begin), all.data() + begin);
+            for (std::int64_t t = begin; t < end;) {
+                const std::int64_t p = t / n, i = t % n;
+                const std::int64_t run = std::min(end - t, n - i);
+                const float *v = pred + (t - begin);
+                double s = 0.0;
+                for (std::int64_t k = 0; k < run; ++k)
+                    s += v[k];
+                sums[std::size_t(p)] += s;
+                for (std::int64_t k = 0; k < run; ++k)
+                    if (slot[std::size_t(i + k)] >= 0)
+                        ice[std::size_t(slot[std::size_t(i + k)] * plan.points + p)] = v[k];
+                t += run;
+            }
+        },
+        progress, cancel);
+
+    r.average.resize(std::size_t(plan.points));
+    for (std::int64_t p = 0; p < plan.points; ++p)
+        r.average[std::size_t(p)] = sums[std::size_t(p)] / double(n);
+    if (plan.anchorPoint >= 0) {
+        const double a = r.average[std::size_t(plan.anchorPoint)];
+        for (double &v : r.average)
+            v -= a;
+        for (std::size_t k = 0; k < r.iceRows.size(); ++k) {
+            float *curve = ice.data() + k * std::size_t(plan.points);
+            const float c = curve[plan.anchorPoint];
+            for (std::int64_t p = 0; p < plan.points; ++p)
+                curve[p] -= c;
+        }
+    }
+    // Drop the off-grid anchor column, if one was evaluated.
+    r.average.resize(std::size_t(plan.gridPoints));
+    r.individual.resize(r.iceRows.size() * std::size_t(plan.gridPoints));
+    for (std::size_t k = 0; k < r.iceRows.size(); ++k)
+        std::copy_n(ice.data() + k * std::size_t(plan.points), plan.gridPoints,
+                    r.individual.data() + k * std::size_t(plan.gridPoints));
+    if (o.bootstrap > 0)
+        bootstrapBand(all, n, plan, o, r, cancel);
+    return r;
+}
+
+} // namespace gb::tabular

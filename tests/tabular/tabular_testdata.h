@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "io/csv.h"
+#include "io/json.h"
+
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace gbtest {
+
+/// A data set of `rows` x `cols` values drawn by `value(row, col, rng01)` where rng01() is a
+/// seeded uniform [0, 1) draw; columns are named x0, x1, ...
+gb::TabularData syntheticData(std::int64_t rows, int cols, std::uint64_t seed,
+                              const std::function<double(std::int64_t, int, const std::function<double()> &, const std::vector<double> &)> &value);
+/// Uniform [0, 1) columns.
+gb::TabularData uniformData(std::int64_t rows, int cols, std::uint64_t seed);
+
+/// tests/fixtures/tabular/<name>
+std::string tabularFixture(const char *name);
+/// tests/fixtures/tabular/expected.json, parsed once.
+const gb::Json &expectedTabular();
+std::vector<double> numbers(const gb::Json &array);
+
+/// |a - b| <= rtol * (|b| + scale): relative to the value, or to the curve's scale near zero.
+bool closeCurves(const std::vector<double> &a, const std::vector<double> &b, double rtol, double scale, QString *why);
+
+} // namespace gbtest
+
+// Test classes of the tabular suite (run by tst_tabular_main.cpp).
+QObject *newCsvTests();
+QObject *newTabularModelTests();
+QObject *newEstimatorTests();
+QObject *newReferenceTests();
+QObject *newTabularCliTests();

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+// Against independent references on the same TorchScript models and data (fixtures written by
+// tests/reference/tabular/make_tabular_fixtures.py): scikit-learn's partial_dependence, and a
+// numpy implementation of the ALEPlot / PyALE algorithm.
+#include "tabular_testdata.h"
+#include "testutils.h"
+
+#include "jobs/cancel.h"
+#include "jobs/progress.h"
+#include "models/torchscript_model.h"
+#include "tabular/ale.h"
+#include "tabular/pdp.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace gb::tabular;
+using gbtest::expectedTabular;
+using gbtest::numbers;
+
+namespace {
+
+constexpr double Rtol = 1e-4;
+
+const gb::TabularData &data()
+{
+    static const gb::TabularData d = gb::loadTabularData(gbtest::tabularFixture("data.csv"), {}, {});
+    return d;
+}
+
+std::shared_ptr<gb::TabularModel> model(const char *name, int column = -1,
+                                        gb::TabularResponse::Kind kind = gb::TabularResponse::Kind::Raw)
+{
+    gb::TabularResponse r;
+    r.kind = kind;
+    r.outputColumn = column;
+    return gb::TabularModel::load(gbtest::tabularFixture(name), 4, r);
+}
+
+std::vector<double> flat(const gb::Json &nested)
+{
+    std::vector<double> out;
+    for (const gb::Json &row : nested.toArray()) {
+        if (row.isArray()) {
+            const auto v = flat(row);
+            out.insert(out.end(), v.begin(), v.end());
+        } else {
+            out.push_back(row.toDouble());
+        }
+    }
+    return out;
+}
+
+double scaleOf(const std::vector<double> &v)
+{
+    double m = 0.0;
+    for (double x : v)
+        m = std::max(m, std::fabs(x));
+    return m;
+}
+
+#define COMPARE_CURVES(actual, expected, scale)                                                                         \
+    do {                                                                                                               \
+        QString why_;                                                                                                  \
+        QVERIFY2(gbtest::closeCurves(actual, expected, Rtol, scale, &why_), qPrintable(why_));                        \
+    } while (0)
+
+PdpResult runPdp(const gb::TabularModel &m, std::vector<int> features, int resolution, bool individual = true)
+{
+    PdpOptions o;
+    o.features = std::move(features);
+    GridOptions g;
+    g.resolution = resolution;
+    o.grids = {g};
+    o.individual = individual;
+    return partialDependence(m, data(), o, gb::Progress::null(), gb::CancelToken());
+}
+
+AleResult runAle(std::vector<int> features, int bins, EdgeConvention edges = EdgeConvention::ALEPlot)
+{
+    AleOptions o;
+    o.features = std::move(features);
+    o.bins = bins;
+    o.edges = edges;
+    return accumulatedLocalEffects(*model("mlp_reg.pt"), data(), o, gb::Progress::null(), gb::CancelToken());
+}
+
+void compareAle(const AleResult &r, const gb::Json &e)
+{
+    COMPARE_CURVES(r.edges[0], numbers(*e.find("edges")), 0.0);
+    const std::vector<double> expected = numbers(*e.find("ale"));
+    COMPARE_CURVES(r.ale, expected, scaleOf(expected));
+    QCOMPARE(std::vector<double>(r.counts.begin(), r.counts.end()), numbers(*e.find("counts")));
+}
+
+} // namespace
+
+class TestReference : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void pdpPercentileGridAndIce();
+    void pdpUniqueValuesGrid();
+    void pdpTwoFeatures();
+    void pdpCategorical();
+    void pdpClassProbability();
+    void centredMatchesSklearnDisplay();
+    void aleFirstOrder_data();
+    void aleFirstOrder();
+    void aleSecondOrder();
+    void aleCategorical();
+};
+
+void TestReference::pdpPercentileGridAndIce()
+{
+    const gb::Json &e = *expectedTabular().find("pdp_age_res20");
+    const PdpResult r = runPdp(*model("mlp_reg.pt"), {0}, 20);
+    COMPARE_CURVES(r.grid[0], numbers(*e.find("grid")), 0.0);
+    COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
+    const std::vector<double> individual(r.individual.begin(), r.individual.end());
+    COMPARE_CURVES(individual, flat(*e.find("individual")), 0.0);
+}
+
+void TestReference::pdpUniqueValuesGrid()
+{
+    const gb::Json &e = *expectedTabular().find("pdp_bp_unique");
+    const PdpResult r = runPdp(*model("mlp_reg.pt"), {2}, 100, false);
+    QCOMPARE(r.grid[0].size(), std::size_t(55)); // 55 distinct bp values < 100
+    COMPARE_CURVES(r.grid[0], numbers(*e.find("grid")), 0.0);
+    COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
+}
+
+void TestReference::pdpTwoFeatures()
+{
+    const gb::Json &e = *expectedTabular().find("pdp_age_bmi_res8");
+    const PdpResult r = runPdp(*model("mlp_reg.pt"), {0, 1}, 8, false);
+    COMPARE_CURVES(r.grid[0], numbers(e.find("grid")->toArray()[0]), 0.0);
+    COMPARE_CURVES(r.grid[1], numbers(e.find("grid")->toArray()[1]), 0.0);
+    COMPARE_CURVES(r.average, flat(*e.find("average")), 0.0);
+}
+
+void TestReference::pdpCategorical()
+{
+    const gb::Json &e = *expectedTabular().find("pdp_group_categorical");
+    const PdpResult r = runPdp(*model("mlp_reg.pt"), {3}, 100, false);
+    QCOMPARE(r.grid[0], (std::vector<double>{0, 1, 2, 3}));
+    COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
+}
+
+void TestReference::pdpClassProbability()
+{
+    const gb::Json &e = *expectedTabular().find("pdp_bmi_class2_res12");
+    const PdpResult r = runPdp(*model("mlp_cls.pt", 2, gb::TabularResponse::Kind::Probability), {1}, 12);
+    COMPARE_CURVES(r.grid[0], numbers(*e.find("grid")), 0.0);
+    COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
+    const std::vector<double> individual(r.individual.begin(), r.individual.end());
+    COMPARE_CURVES(individual, flat(*e.find("individual")), 0.0);
+}
+
+void TestReference::centredMatchesSklearnDisplay()
+{
+    // PartialDependenceDisplay(centered=True) subtracts each curve's first grid value.
+    const gb::Json &e = *expectedTabular().find("pdp_age_res20");
+    PdpOptions o;
+    o.features = {0};
+    GridOptions g;
+    g.resolution = 20;
+    o.grids = {g};
+    o.centered = true;
+    const PdpResult r = partialDependence(*model("mlp_reg.pt"), data(), o, gb::Progress::null(), gb::CancelToken());
+    std::vector<double> average = numbers(*e.find("average"));
+    const double first = average[0];
+    for (double &v : average)
+        v -= first;
+    COMPARE_CURVES(r.average, average, scaleOf(numbers(*e.find("average"))));
+    const auto &curves = e.find("individual")->toArray();
+    for (std::size_t k = 0; k < curves.size(); k += 7) {
+        std::vector<double> curve = numbers(curves[k]);
+        const double c0 = curve[0];
+        for (double &v : curve)
+            v -= c0;
+        const std::vector<double> ours(r.individual.begin() + std::ptrdiff_t(k * 20), r.individual.begin() + std::ptrdiff_t((k + 1) * 20));
+        COMPARE_CURVES(ours, curve, scaleOf(numbers(curves[k])));
+    }
+}
+
+void TestReference::aleFirstOrder_data()
+{
+    QTest::addColumn<QByteArray>("key");
+    QTest::addColumn<int>("feature");
+    QTest::addColumn<int>("bins");
+    QTest::addColumn<bool>("pyale");
+    QTest::addRow("age K=7 ALEPlot edges") << QByteArray("ale_age_k7_aleplot") << 0 << 7 << false;
+    QTest::addRow("age K=7 PyALE edges") << QByteArray("ale_age_k7_pyale") << 0 << 7 << true;
+    QTest::addRow("bp K=20 (duplicate edges)") << QByteArray("ale_bp_k20_aleplot") << 2 << 20 << false;
+}
+
+void TestReference::aleFirstOrder()
+{
+    QFETCH(QByteArray, key);
+    QFETCH(int, feature);
+    QFETCH(int, bins);
+    QFETCH(bool, pyale);
+    compareAle(runAle({feature}, bins, pyale ? EdgeConvention::PyALE : EdgeConvention::ALEPlot),
+               *expectedTabular().find(key.toStdString()));
+}
+
+void TestReference::aleSecondOrder()
+{
+    const gb::Json &e = *expectedTabular().find("ale_age_bmi_k6");
+    QVERIFY(e.find("empty_cells")->toInt() > 0); // the fixture exercises empty-cell filling
+    const AleResult r = runAle({0, 1}, 6);
+    COMPARE_CURVES(r.edges[0], numbers(e.find("edges")->toArray()[0]), 0.0);
+    COMPARE_CURVES(r.edges[1], numbers(e.find("edges")->toArray()[1]), 0.0);
+    const std::vector<double> expected = flat(*e.find("ale"));
+    COMPARE_CURVES(r.ale, expected, scaleOf(expected));
+    QCOMPARE(std::vector<double>(r.counts.begin(), r.counts.end()), flat(*e.find("counts")));
+}
+
+void TestReference::aleCategorical()
+{
+    const gb::Json &e = *expectedTabular().find("ale_group");
+    const AleResult r = runAle({3}, 20);
+    QVERIFY(r.categorical);
+    QCOMPARE(r.edges[0], numbers(*e.find("edges"))); // the MDS level order
+    compareAle(r, e);
+}
+
+QObject *newReferenceTests()
+{
+    return new TestReference;
+}
+
+#include "tst_reference.moc"
