@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "common/torch_guard.h"
+#include "io/dtype.h"
 
 #include <c10/core/InferenceMode.h>
 #include <torch/script.h>
@@ -11,21 +12,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace gb {
 
 namespace {
-
-std::string shapeText(const std::vector<std::int64_t> &shape)
-{
-    std::ostringstream s;
-    s << '[';
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        s << (i ? ", " : "") << shape[i];
-    s << ']';
-    return s.str();
-}
 
 bool startsWithZipMagic(const std::string &path)
 {
