@@ -6,7 +6,6 @@
 #include "store/workspace.h"
 
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 
 using gbtest::expectedTabular;
@@ -30,12 +29,10 @@ Run cli(QStringList args, const QTemporaryDir &dir)
     const QString out = dir.filePath(QStringLiteral("out.json"));
     QFile::remove(out);
     args << QStringLiteral("--quiet") << QStringLiteral("--out") << out;
-    QProcess p;
-    p.start(gbtest::buildDir() + QStringLiteral("/app/glassbox-cli"), args);
-    p.waitForFinished(120000);
+    const gbtest::CliResult c = gbtest::runCli(args);
     Run r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.err = QString::fromUtf8(p.readAllStandardError());
+    r.exitCode = c.exitCode;
+    r.err = c.err;
     if (r.exitCode == 0)
         r.json = gb::Json::parseFile(out.toStdString());
     return r;
