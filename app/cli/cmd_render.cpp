@@ -107,6 +107,13 @@ Provenance provenanceOf(const Workspace &ws, const RunRecord &run)
 
 int listFigures(Context &ctx, Stopwatch &watch)
 {
+    Json kinds = Json::array();
+    for (const FigureKind &k : figureKinds())
+        kinds.push(k.kind);
+    if (!ctx.isSet(QStringLiteral("workspace"))) {
+        ctx.writeJson(Json::object().set("figure_kinds", std::move(kinds)), watch.lap(), 0.0);
+        return 0;
+    }
     const Workspace &ws = existingWorkspace(ctx);
     Json runs = Json::array();
     for (const RunRecord &r : ws.runs()) {
@@ -117,7 +124,33 @@ int listFigures(Context &ctx, Stopwatch &watch)
         if (figures.size() > 0)
             runs.push(Json::object().set("run_id", r.id).set("kind", r.kind).set("status", toString(r.status)).set("figures", std::move(figures)));
     }
-    ctx.writeJson(Json::object().set("runs", std::move(runs)), watch.lap(), 0.0);
+    ctx.writeJson(Json::object().set("runs", std::move(runs)).set("figure_kinds", std::move(kinds)), watch.lap(), 0.0);
+    return 0;
+}
+
+// The built-in example of a figure kind: to preview presets, fonts and colour maps.
+int renderExample(Context &ctx, Stopwatch &watch)
+{
+    const QString kind = ctx.value(QStringLiteral("example"));
+    const FigureKind *k = findFigureKind(kind);
+    if (!k) {
+        QStringList known;
+        for (const FigureKind &e : figureKinds())
+            known << QString::fromLatin1(e.kind);
+        throw Error::badInput("--example must be one of " + names(known).toStdString() + ", not \"" + kind.toStdString() + "\"");
+    }
+    const QString out = ctx.required(QStringLiteral("out"));
+    ExportOptions options = exportOptions(ctx, out);
+    options.provenance.title = QStringLiteral("Example %1 figure").arg(kind);
+    const std::unique_ptr<Figure> figure = k->example();
+    const double loadSeconds = watch.lap();
+    const ExportResult r = FigureExporter::exportFigure(*figure, out, options);
+    if (!r.ok)
+        throw Error::badInput(r.error.toStdString());
+    const QSizeF pt = FigureExporter::sizeFor(*figure, options);
+    ctx.writeJson(Json::object().set("figure_kind", kind.toStdString()).set("format", formatName(options.format).toStdString())
+                      .set("out", out.toStdString()).set("width_pt", pt.width()).set("height_pt", pt.height()),
+                  loadSeconds, watch.lap(), false);
     return 0;
 }
 
@@ -126,6 +159,8 @@ int runRender(Context &ctx)
     Stopwatch watch;
     if (ctx.isSet(QStringLiteral("list")))
         return listFigures(ctx, watch);
+    if (ctx.isSet(QStringLiteral("example")))
+        return renderExample(ctx, watch);
     const QString out = ctx.required(QStringLiteral("out"));
     ExportOptions options = exportOptions(ctx, out);
     Workspace &ws = existingWorkspace(ctx);
@@ -181,7 +216,10 @@ void addRenderOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("colormap"), QStringLiteral("Sequential colour map: viridis, cividis."), QStringLiteral("NAME")});
     p.addOption({QStringLiteral("diverging-map"), QStringLiteral("Diverging colour map: blue-red, orange-purple."), QStringLiteral("NAME")});
     p.addOption({QStringLiteral("data"), QStringLiteral("Also write the plotted data as <out>.csv and <out>.json.")});
-    p.addOption({QStringLiteral("list"), QStringLiteral("List the workspace's runs that have stored figures.")});
+    p.addOption({QStringLiteral("list"), QStringLiteral("List the figure kinds, and with --workspace the runs that stored figures.")});
+    p.addOption({QStringLiteral("example"),
+                 QStringLiteral("Render the built-in example of a figure kind instead of a run (no workspace needed)."),
+                 QStringLiteral("KIND")});
 }
 
 Command renderCommand()

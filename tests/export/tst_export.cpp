@@ -207,6 +207,71 @@ void TestExport::everyKindEveryFormat()
     QCOMPARE(figureFromJson(QByteArray::fromStdString(json))->dataCsv(), fig->dataCsv());
 }
 
+void TestExport::noClippingAtAnyPreset_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("preset");
+    for (const FigureKind &k : figureKinds())
+        for (const char *p : {"natural", "single-column", "double-column", "slide", "custom"})
+            QTest::addRow("%s/%s", k.kind, p) << QString::fromLatin1(k.kind) << QString::fromLatin1(p);
+}
+
+// Labels must not be clipped and the layout must fit: with a transparent background, the
+// outermost pixels (a 2 px frame) stay empty, and a good part of the figure is drawn.
+void TestExport::noClippingAtAnyPreset()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, preset);
+    std::unique_ptr<Figure> fig = findFigureKind(kind)->example();
+    ExportOptions o;
+    o.format = ExportFormat::Png;
+    o.preset = preset;
+    o.customSize = QSizeF(200, 150); // small: the layout has to squeeze
+    o.dpi = 150;
+    o.transparentBackground = true;
+    const QImage img = FigureExporter::toImage(*fig, o);
+    img.save(m_dir.filePath(QStringLiteral("layout-%1-%2.png").arg(kind, preset)));
+    int border = 0;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x)
+            if ((x < 2 || y < 2 || x >= img.width() - 2 || y >= img.height() - 2) && qAlpha(img.pixel(x, y)) > 0)
+                ++border;
+    QVERIFY2(border == 0, qPrintable(QStringLiteral("%1 pixels drawn on the edge").arg(border)));
+    QVERIFY(inkFraction(img, QColor(0, 0, 0, 0)) > 0.02);
+}
+
+// Faint ICE curves stay faint in every format (each writer handles translucency differently).
+void TestExport::translucentLines()
+{
+    auto fig = std::make_unique<XYFigure>();
+    XYSeries s;
+    s.x = {0, 1};
+    s.y = {0, 1};
+    s.color = QColor(0, 0, 255);
+    s.alpha = 0.2;
+    s.width = 20;
+    fig->addSeries(s);
+    ExportOptions o;
+    o.format = ExportFormat::Svg;
+    const QByteArray svg = FigureExporter::toSvg(*fig, o);
+    QVERIFY2(svg.contains("stroke=\"#0000ff\" stroke-opacity=\"0.2"), svg.constData());
+    for (ExportFormat f : {ExportFormat::Pdf, ExportFormat::Png}) {
+        o.format = f;
+        const QString path = m_dir.filePath(QStringLiteral("translucent.") + formatName(f));
+        QVERIFY(FigureExporter::exportFigure(*fig, path, o).ok);
+        QString png = path;
+        if (f == ExportFormat::Pdf) {
+            runTool(QStringLiteral("pdftoppm"), {QStringLiteral("-r"), QStringLiteral("72"), QStringLiteral("-png"),
+                                                 QStringLiteral("-singlefile"), path, path});
+            png = path + QStringLiteral(".png");
+        }
+        // The line's middle is 20% blue over white: (204, 204, 255).
+        const QImage img(png);
+        const QColor mid = img.pixelColor(img.width() / 2, img.height() / 2);
+        QVERIFY2(std::abs(mid.red() - 204) <= 8 && mid.blue() >= 245, qPrintable(formatName(f) + QStringLiteral(": ") + mid.name()));
+    }
+}
+
 void TestExport::roundTripsThroughJson_data()
 {
     QTest::addColumn<QString>("kind");

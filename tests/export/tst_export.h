@@ -15,6 +15,9 @@ private Q_SLOTS:
     void initTestCase();
     void everyKindEveryFormat_data();
     void everyKindEveryFormat();
+    void noClippingAtAnyPreset_data();
+    void noClippingAtAnyPreset();
+    void translucentLines();
     void roundTripsThroughJson_data();
     void roundTripsThroughJson();
     void sizePresets_data();
@@ -30,6 +33,7 @@ private Q_SLOTS:
     void renderFromWorkspace();
     void renderWithoutDisplaySettings();
     void renderListsFigures();
+    void renderExample();
     void renderErrors_data();
     void renderErrors();
 

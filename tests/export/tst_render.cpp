@@ -136,6 +136,17 @@ void TestExport::renderWithoutDisplaySettings()
     QCOMPARE(QImage(out).size(), QSize(360, 240)); // natural size at 72 dpi
 }
 
+void TestExport::renderExample()
+{
+    const QString out = m_dir.filePath(QStringLiteral("example-bar.svg"));
+    const Cli r = runCli({QStringLiteral("render"), QStringLiteral("--example"), QStringLiteral("bar"), QStringLiteral("--preset"),
+                          QStringLiteral("slide"), QStringLiteral("--out"), out});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QByteArray svg = QByteArray::fromStdString(gbtest::readFile(out));
+    QVERIFY(svg.contains("width=\"720pt\" height=\"405pt\""));
+    QVERIFY(svg.contains(">Saliency</text>"));
+}
+
 void TestExport::renderListsFigures()
 {
     const Cli r = runCli({QStringLiteral("render"), QStringLiteral("--workspace"), makeWorkspace(), QStringLiteral("--list")});
@@ -159,6 +170,7 @@ void TestExport::renderErrors_data()
     QTest::addRow("damaged figure") << QStringList{QStringLiteral("--run=2"), out} << "run 2 result \"figure\": heatmap of 2 x 2 needs 4 values";
     QTest::addRow("bad format") << QStringList{QStringLiteral("--run=1"), QStringLiteral("--out=x.gif")} << "--format must be svg, pdf or png";
     QTest::addRow("bad preset") << QStringList{QStringLiteral("--run=1"), QStringLiteral("--preset=poster"), out} << "--preset must be one of natural";
+    QTest::addRow("unknown example") << QStringList{QStringLiteral("--example=pie"), out} << "--example must be one of xy, heatmap";
     QTest::addRow("unwritable out") << QStringList{QStringLiteral("--run=1"), QStringLiteral("--out=/nonexistent/dir/f.pdf")} << "cannot write";
 }
 

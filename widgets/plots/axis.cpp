@@ -278,8 +278,10 @@ void Axis::paint(QPainter *painter, const FigureStyle &style, const QRectF &plot
         painter->setFont(style.font());
         const double across = labelAt + labelExtent(layout, painter, style) + TitlePad * pt;
         const QPointF anchor = at(0.5 * (a0 + a1), across);
-        // Vertical titles read bottom to top on either side.
-        drawText(painter, anchor, m_spec.title, Qt::AlignHCenter | (out > 0 ? Qt::AlignTop : Qt::AlignBottom),
+        // Vertical titles read bottom to top on either side; a title longer than its axis is
+        // elided rather than drawn past the figure's edge.
+        const QString title = TextMetrics(style.font(), painter->device()).elide(m_spec.title, std::fabs(a1 - a0));
+        drawText(painter, anchor, title, Qt::AlignHCenter | (out > 0 ? Qt::AlignTop : Qt::AlignBottom),
                  horizontal() ? 0.0 : -90.0);
     }
     painter->restore();

@@ -70,6 +70,14 @@ public:
     virtual void render(QPainter *painter, const QRectF &rect) const = 0;
     /// Size in points (1/72 inch) the figure looks best at when no preset is chosen.
     virtual QSizeF naturalSize() const { return QSizeF(360, 240); }
+    /// Height in points the figure needs when `widthPt` wide (size presets fix the width).
+    /// The default keeps the natural aspect ratio; figures whose layout wraps with the width
+    /// (token strips) override it. Evaluated with the export's style applied.
+    virtual double heightForWidth(double widthPt) const
+    {
+        const QSizeF n = naturalSize();
+        return widthPt * n.height() / n.width();
+    }
     /// The exact data the figure plots, as CSV (with a header row) and as JSON. The JSON is
     /// the figure's whole model ("kind" included): FigureRegistry rebuilds the figure from it,
     /// which is how `glassbox-cli render` re-renders a stored run without recomputing.

@@ -183,17 +183,17 @@ const std::vector<SizePreset> &sizePresets()
     return presets;
 }
 
-QSizeF FigureExporter::sizeFor(const Figure &figure, const ExportOptions &options)
+QSizeF FigureExporter::sizeFor(Figure &figure, const ExportOptions &options)
 {
-    const QSizeF natural = figure.naturalSize();
     if (options.preset == QLatin1String("custom") && options.customSize.isValid() && !options.customSize.isEmpty())
         return options.customSize;
     if (options.preset == QLatin1String("slide"))
         return {720.0, 405.0};
+    const StyleGuard guard(figure, styleFor(figure, options)); // wrapping depends on the font
     for (const SizePreset &p : sizePresets())
         if (p.name == options.preset && p.widthPt > 0)
-            return {p.widthPt, std::min(p.widthPt * natural.height() / natural.width(), 648.0)};
-    return natural;
+            return {p.widthPt, std::min(figure.heightForWidth(p.widthPt), 9.0 * 72.0)}; // a page at most
+    return figure.naturalSize();
 }
 
 FigureStyle FigureExporter::styleFor(const Figure &figure, const ExportOptions &options)

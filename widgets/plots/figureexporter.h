@@ -60,8 +60,9 @@ struct ExportResult {
 /// so do not render the same figure concurrently from another thread.
 class FigureExporter {
 public:
-    /// Size in points the options give this figure.
-    static QSizeF sizeFor(const Figure &figure, const ExportOptions &options);
+    /// Size in points the options give this figure (preset width, height from
+    /// Figure::heightForWidth with the options' style applied).
+    static QSizeF sizeFor(Figure &figure, const ExportOptions &options);
     /// The figure's style with the options' font, background and colour maps applied.
     static FigureStyle styleFor(const Figure &figure, const ExportOptions &options);
 

@@ -18,6 +18,7 @@ namespace gb::plots {
 namespace {
 constexpr int TargetPixels = 1024; // cells of small grids become blocks about this wide in total
 constexpr int MaxPixels = 4096;
+constexpr double MaxDpi = 600.0;
 
 int blockSize(int n)
 {
@@ -87,6 +88,22 @@ QImage HeatmapFigure::cellImage() const
     return img;
 }
 
+QImage HeatmapFigure::cellImage(const QSize &maxPixels) const
+{
+    const QImage full = cellImage();
+    if (full.width() <= maxPixels.width() && full.height() <= maxPixels.height())
+        return full;
+    // Each axis on its own: a 10 x 4000 grid keeps its 10 crisp rows.
+    const QSize size = full.size().boundedTo(maxPixels).expandedTo(QSize(1, 1));
+    const std::lock_guard<std::mutex> lock(m_cacheMutex);
+    const QString key = m_cacheKey + QStringLiteral("@%1x%2").arg(size.width()).arg(size.height());
+    if (key != m_reducedKey) {
+        m_reduced = full.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+        m_reducedKey = key;
+    }
+    return m_reduced;
+}
+
 QStringList HeatmapFigure::labelsOr(const QStringList &labels, int n) const
 {
     if (labels.size() == n)
@@ -115,7 +132,10 @@ void HeatmapFigure::render(QPainter *painter, const QRectF &rect) const
     const ColorBar bar(colorMap(), colorScale(), m_barTitle);
     const PlotFrame::Layout L = frame.layout(painter, style(), rect, [&](double h) { return bar.width(painter, style(), h); });
 
-    const QImage img = cellImage();
+    // No page shows more than MaxDpi: bigger grids are averaged down before they are drawn or
+    // embedded (a 4000 x 4000 grid would put 16 M pixels into the SVG/PDF for nothing).
+    const QSizeF plotPt = L.plot.size() / pointScale(painter);
+    const QImage img = cellImage((plotPt * (MaxDpi / 72.0)).toSize());
     const double devicePixels = L.plot.width() * painter->device()->devicePixelRatioF();
     painter->setRenderHint(QPainter::SmoothPixmapTransform, devicePixels < img.width());
     painter->setRenderHint(QPainter::LosslessImageRendering); // else QPdfWriter stores cells as JPEG

@@ -58,6 +58,8 @@ public:
     /// The cells as an image, each cell an integer block of pixels (blocks > 1 px for small
     /// grids so that viewers which smooth upscaled images keep cell edges crisp).
     QImage cellImage() const;
+    /// cellImage() averaged down (box filter) to fit `maxPixels` when it is bigger.
+    QImage cellImage(const QSize &maxPixels) const;
 
 private:
     QStringList labelsOr(const QStringList &labels, int n) const;
@@ -72,6 +74,8 @@ private:
     mutable std::mutex m_cacheMutex;
     mutable QImage m_cache;
     mutable QString m_cacheKey;
+    mutable QImage m_reduced; ///< m_cache reduced to m_reducedKey's size
+    mutable QString m_reducedKey;
 };
 
 } // namespace gb::plots

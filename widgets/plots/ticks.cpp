@@ -141,9 +141,14 @@ std::vector<Tick> logTicks(double lo, double hi, int maxCount, bool zero)
     const int d0 = int(std::floor(std::log10(lo) + Eps));
     const int d1 = int(std::ceil(std::log10(hi) - Eps));
     const auto inside = [&](double v) { return v >= lo * (1 - Eps) && v <= hi * (1 + Eps); };
-    int decadesInside = 0;
+    int decadesInside = 0, first = d1, last = d0;
     for (int d = d0; d <= d1; ++d)
-        decadesInside += inside(std::pow(10.0, d)) ? 1 : 0;
+        if (inside(std::pow(10.0, d))) {
+            ++decadesInside;
+            first = std::min(first, d);
+            last = std::max(last, d);
+        }
+    const bool plain = decadesInside == 0 ? plainDecades(d0, d1) : plainDecades(first, last);
     if (decadesInside < 2) {
         // Less than a decade: 1-2-5 marks, or plain linear ticks when even those are too few.
         std::vector<Tick> marks;
@@ -151,7 +156,7 @@ std::vector<Tick> logTicks(double lo, double hi, int maxCount, bool zero)
             for (int m : {1, 2, 5}) {
                 const double v = m * std::pow(10.0, d);
                 if (inside(v))
-                    marks.push_back({v, logLabel(v, d, m, plainDecades(d0, d1)), true});
+                    marks.push_back({v, logLabel(v, d, m, plain), true});
             }
         if (marks.size() < 2 || int(marks.size()) > maxCount)
             marks = linearTicks(lo, hi, std::min(maxCount, 4));
@@ -162,7 +167,7 @@ std::vector<Tick> logTicks(double lo, double hi, int maxCount, bool zero)
     for (int d = d0; d <= d1; ++d) {
         const double base = std::pow(10.0, d);
         if (inside(base) && ((d % every) + every) % every == 0)
-            ticks.push_back({base, logLabel(base, d, 1, plainDecades(d0, d1)), true});
+            ticks.push_back({base, logLabel(base, d, 1, plain), true});
         else if (inside(base))
             ticks.push_back({base, QString(), false});
         if (every == 1)

@@ -226,10 +226,15 @@ std::pair<int, int> TokenStripFigure::hitTest(QPaintDevice *device, const QRectF
 
 QSizeF TokenStripFigure::naturalSize() const
 {
+    return {m_width, heightForWidth(m_width)};
+}
+
+double TokenStripFigure::heightForWidth(double widthPt) const
+{
     QImage reference(1, 1, QImage::Format_ARGB32_Premultiplied);
     reference.setDotsPerMeterX(int(std::lround(72 / 0.0254)));
     reference.setDotsPerMeterY(int(std::lround(72 / 0.0254)));
-    return {m_width, std::ceil(heightFor(&reference, m_width))};
+    return std::ceil(heightFor(&reference, widthPt));
 }
 
 void TokenStripFigure::paintLabels(QPainter *painter, const Layout &layout) const

@@ -51,6 +51,7 @@ public:
     QString kind() const override { return QString::fromLatin1(Kind); }
     void render(QPainter *painter, const QRectF &rect) const override;
     QSizeF naturalSize() const override;
+    double heightForWidth(double widthPt) const override;
     QString dataCsv() const override;
     QByteArray dataJson() const override;
 

@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 
+#include <QPaintEngine>
 #include <QPainter>
 
 #include <algorithm>
@@ -100,13 +101,23 @@ void paintSeries(QPainter *p, const XYSeries &s, const QColor &color, const Scal
     const QColor c = withAlpha(color, s.alpha);
     const auto parts = segments(s.x, s.y, xs, ys);
     if (s.style != XYSeries::Style::Scatter) {
-        QPen pen(c, s.width * pt, s.dash);
-        pen.setCapStyle(Qt::RoundCap);
-        pen.setJoinStyle(Qt::RoundJoin);
+        // Translucent lines (hundreds of ICE curves) are drawn with an opaque pen under painter
+        // opacity: QPdfWriter strokes opaque pens natively but turns translucent ones into filled
+        // outlines (several times larger and slower). QSvgGenerator ignores painter opacity, so
+        // SVG keeps the translucent pen. Bevel joins: round ones cost the raster stroker a lot
+        // and are invisible on smooth curves.
+        const bool svg = p->paintEngine() && p->paintEngine()->type() == QPaintEngine::SVG;
+        QPen pen(svg ? c : color, s.width * pt, s.dash);
+        pen.setCapStyle(Qt::FlatCap);
+        pen.setJoinStyle(Qt::BevelJoin);
+        p->save();
+        if (!svg)
+            p->setOpacity(std::clamp(s.alpha, 0.0, 1.0) * color.alphaF());
         p->setPen(pen);
         p->setBrush(Qt::NoBrush);
         for (const QPolygonF &poly : parts)
             p->drawPolyline(poly);
+        p->restore();
     }
     if (s.style != XYSeries::Style::Line) {
         p->setPen(Qt::NoPen);
@@ -360,9 +371,12 @@ std::unique_ptr<Figure> XYFigure::example()
         s.alpha = 0.18;
         s.width = 0.6;
         s.inLegend = false;
+        // Each individual: its own baseline, effect size and age of onset (quasi-random draws).
+        const double u1 = std::fmod(0.5 + c * 0.6180339887, 1.0), u2 = std::fmod(0.3 + c * 0.7548776662, 1.0),
+                     u3 = std::fmod(0.1 + c * 0.5698402910, 1.0);
         for (int i = 0; i < n; ++i) {
             const double t = (x[std::size_t(i)] - 20.0) / 60.0;
-            s.y.push_back(0.1 + 0.02 * c * 0.3 + 0.5 / (1.0 + std::exp(-10.0 * (t - 0.4 - 0.01 * (c % 7)))) * (0.6 + 0.02 * c));
+            s.y.push_back(0.05 + 0.25 * u1 + (0.15 + 0.4 * u2) / (1.0 + std::exp(-9.0 * (t - 0.3 - 0.35 * u3))));
             mean[std::size_t(i)] += s.y.back() / curves;
         }
         if (c == 0)
