@@ -21,8 +21,8 @@ build_deps=(cmake ninja-build g++ pkg-config ccache
             fonts-dejavu-core)
 # Test-only: reference implementations the tests compare against (python3-torch,
 # python3-sklearn), PDF rasterisation for the export tests (poppler-utils), xvfb for a real X server,
-# AppStream metainfo validation (appstream), building the .deb (dpkg-dev).
-test_deps=(python3 python3-torch python3-sklearn python3-numpy poppler-utils xvfb xauth appstream dpkg-dev)
+# AppStream metainfo validation (appstream).
+test_deps=(python3 python3-torch python3-sklearn python3-numpy poppler-utils xvfb xauth appstream)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
