@@ -2,6 +2,7 @@
 #include "attribution/faithfulness.h"
 
 #include "attribution/perturbation.h"
+#include "attribution/ranking.h"
 #include "common/error.h"
 
 #include <algorithm>

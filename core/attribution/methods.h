@@ -3,31 +3,17 @@
 
 #include "attribution/gradients.h"
 #include "attribution/perturbation.h"
+#include "attribution/results.h"
 #include "attribution/target.h"
 
 #include <ATen/core/Tensor.h>
 
-#include <limits>
 #include <optional>
-#include <string>
-#include <utility>
-#include <vector>
 
 namespace gb {
 
 class CancelToken;
-class Json;
 class Progress;
-
-enum class AttributionMethod { Saliency, GradientXInput, IntegratedGradients, Occlusion, Lime, KernelShap };
-
-/// "saliency", "grad_x_input", "ig", "occlusion", "lime", "kernel_shap" (the CLI's names).
-std::string toString(AttributionMethod m);
-AttributionMethod parseAttributionMethod(const std::string &name);
-/// "Integrated Gradients", ... for figures and menus.
-std::string displayName(AttributionMethod m);
-bool isGradientMethod(AttributionMethod m);
-std::vector<AttributionMethod> allAttributionMethods();
 
 /// Everything a method needs: the input and baseline [T, d], F as a differentiable function
 /// of the input, and F as a function of which tokens keep their input row.
@@ -48,39 +34,8 @@ struct MethodOptions {
     KernelShapOptions kernelShap;
 };
 
-/// One method's per-token result with everything needed to judge it.
-struct MethodResult {
-    AttributionMethod method = AttributionMethod::IntegratedGradients;
-    std::vector<double> scores;   ///< per token; gradient methods: signed sum over the embedding
-    std::vector<double> scoresL2; ///< gradient methods: L2 norm over the embedding; else empty
-    double fX = std::numeric_limits<double>::quiet_NaN();
-    double fBaseline = std::numeric_limits<double>::quiet_NaN();
-    /// sum(scores) - (fX - fBaseline): IG's convergence delta; for the others, how far they are
-    /// from complete (NaN for saliency).
-    double delta = std::numeric_limits<double>::quiet_NaN();
-    int steps = 0;       ///< IG steps; 1 for saliency and gradient x input; perturbed prompts otherwise
-    int evaluations = 0; ///< forward (+ backward) passes of one prompt
-    bool converged = true;
-    std::vector<std::pair<int, double>> levels; ///< adaptive IG: (steps, delta)
-    double intercept = std::numeric_limits<double>::quiet_NaN();
-    double r2 = std::numeric_limits<double>::quiet_NaN();
-    bool exact = false;  ///< KernelSHAP: all coalitions enumerated
-    double seconds = 0.0;
-};
-
 /// Runs one method on the problem; progress covers the whole method.
 MethodResult runMethod(const AttributionProblem &problem, AttributionMethod method, const MethodOptions &options,
                        Progress &progress, const CancelToken &cancel);
-
-/// The result's numbers as JSON ("method", "scores", "delta", "f_x", "f_baseline", "steps", ...);
-/// NaN becomes null.
-Json toJson(const MethodResult &r);
-
-/// Rank agreement between methods: Spearman's rho and Kendall's tau-b for every pair (i < j).
-struct MethodAgreement {
-    int a = 0, b = 0;
-    double spearman = 0.0, kendall = 0.0;
-};
-std::vector<MethodAgreement> methodAgreement(const std::vector<MethodResult> &results);
 
 } // namespace gb

@@ -7,6 +7,7 @@
 #include "io/json.h"
 #include "attribution/perturbation.h"
 #include "attribution/quadrature.h"
+#include "attribution/ranking.h"
 #include "attribution/tokenscores.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gb {
+
+class Json;
+
+/// What attributions produce, as plain numbers: views, the CLI and the workspace read these
+/// without libtorch.
+
+enum class AttributionMethod { Saliency, GradientXInput, IntegratedGradients, Occlusion, Lime, KernelShap };
+
+/// "saliency", "grad_x_input", "ig", "occlusion", "lime", "kernel_shap" (the CLI's names).
+std::string toString(AttributionMethod m);
+AttributionMethod parseAttributionMethod(const std::string &name);
+/// "Integrated Gradients", ... for figures and menus.
+std::string displayName(AttributionMethod m);
+bool isGradientMethod(AttributionMethod m);
+std::vector<AttributionMethod> allAttributionMethods();
+
+/// One method's per-token result with everything needed to judge it.
+struct MethodResult {
+    AttributionMethod method = AttributionMethod::IntegratedGradients;
+    std::vector<double> scores;   ///< per token; gradient methods: signed sum over the embedding
+    std::vector<double> scoresL2; ///< gradient methods: L2 norm over the embedding; else empty
+    double fX = std::numeric_limits<double>::quiet_NaN();
+    double fBaseline = std::numeric_limits<double>::quiet_NaN();
+    /// sum(scores) - (fX - fBaseline): IG's convergence delta; for the others, how far they are
+    /// from complete (NaN for saliency).
+    double delta = std::numeric_limits<double>::quiet_NaN();
+    int steps = 0;       ///< IG steps; 1 for saliency and gradient x input; perturbed prompts otherwise
+    int evaluations = 0; ///< forward (+ backward) passes of one prompt
+    bool converged = true;
+    std::vector<std::pair<int, double>> levels; ///< adaptive IG: (steps, delta)
+    double intercept = std::numeric_limits<double>::quiet_NaN();
+    double r2 = std::numeric_limits<double>::quiet_NaN();
+    bool exact = false;  ///< KernelSHAP: all coalitions enumerated
+    double seconds = 0.0;
+};
+
+/// The target as tokens are removed (deletion) or added (insertion) in attribution order.
+struct FaithfulnessCurve {
+    std::vector<double> fractions; ///< fraction of tokens removed / added, 0..1
+    std::vector<double> values;    ///< the target at each fraction
+    double auc = 0.0;              ///< trapezoid area under values over fractions
+};
+
+struct Faithfulness {
+    /// Most positive tokens removed first: a faithful attribution makes the target fall fast
+    /// (small area).
+    FaithfulnessCurve deletion;
+    /// Most positive tokens added first to the all-baseline prompt: the target rises fast
+    /// (large area).
+    FaithfulnessCurve insertion;
+};
+
+/// The result's numbers as JSON ("method", "scores", "delta", "f_x", "f_baseline", "steps", ...);
+/// NaN becomes null.
+Json toJson(const MethodResult &r);
+
+/// Rank agreement between methods: Spearman's rho and Kendall's tau-b for every pair (i < j).
+struct MethodAgreement {
+    int a = 0, b = 0;
+    double spearman = 0.0, kendall = 0.0;
+};
+std::vector<MethodAgreement> methodAgreement(const std::vector<MethodResult> &results);
+
+} // namespace gb
