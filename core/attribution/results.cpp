@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cmath>
+#include <utility>
 
 namespace gb {
 
@@ -107,6 +108,57 @@ std::vector<MethodAgreement> methodAgreement(const std::vector<MethodResult> &re
             out.push_back(MethodAgreement{int(i), int(j), spearman(results[i].scores, results[j].scores),
                                           kendallTauB(results[i].scores, results[j].scores)});
     return out;
+}
+
+Json toJson(const Faithfulness &f)
+{
+    Json j = Json::object();
+    for (const auto &[name, curve] : {std::pair{"deletion", &f.deletion}, std::pair{"insertion", &f.insertion}})
+        j.set(name, Json::object()
+                        .set("fractions", Json::arrayOf(curve->fractions))
+                        .set("values", Json::arrayOf(curve->values))
+                        .set("auc", numberOrNull(curve->auc)));
+    return j;
+}
+
+Json toJson(const AttributionOutcome &o)
+{
+    Json methods = Json::array();
+    for (std::size_t i = 0; i < o.results.size(); ++i) {
+        Json m = toJson(o.results[i]);
+        if (i < o.faithfulness.size())
+            m.set("faithfulness", toJson(o.faithfulness[i]));
+        methods.push(std::move(m));
+    }
+    Json agreement = Json::array();
+    for (const MethodAgreement &a : o.agreement)
+        agreement.push(Json::object()
+                           .set("a", toString(o.results[std::size_t(a.a)].method))
+                           .set("b", toString(o.results[std::size_t(a.b)].method))
+                           .set("spearman", numberOrNull(a.spearman))
+                           .set("kendall", numberOrNull(a.kendall)));
+    return Json::object()
+        .set("token_ids", Json::arrayOf(o.ids))
+        .set("position", o.position)
+        .set("methods", std::move(methods))
+        .set("agreement", std::move(agreement));
+}
+
+double GenerationAttribution::value(int g, int s) const
+{
+    const std::vector<double> &scores = rows[std::size_t(g)].scores;
+    return s >= 0 && std::size_t(s) < scores.size() ? scores[std::size_t(s)] : std::numeric_limits<double>::quiet_NaN();
+}
+
+Json toJson(const GenerationAttribution &g)
+{
+    Json rows = Json::array();
+    for (const MethodResult &r : g.rows)
+        rows.push(toJson(r));
+    return Json::object()
+        .set("token_ids", Json::arrayOf(g.ids))
+        .set("prompt_length", g.promptLength)
+        .set("rows", std::move(rows));
 }
 
 } // namespace gb

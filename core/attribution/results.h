@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <utility>
@@ -69,5 +70,33 @@ struct MethodAgreement {
     double spearman = 0.0, kendall = 0.0;
 };
 std::vector<MethodAgreement> methodAgreement(const std::vector<MethodResult> &results);
+
+Json toJson(const Faithfulness &f);
+
+/// Several methods on one prompt and target.
+struct AttributionOutcome {
+    std::vector<std::int64_t> ids;
+    std::int64_t position = 0;                ///< the explained position
+    std::vector<MethodResult> results;
+    std::vector<Faithfulness> faithfulness;   ///< empty, or one per result
+    std::vector<MethodAgreement> agreement;   ///< every pair of results
+};
+
+/// {"position", "methods": [toJson(result) + "faithfulness"], "agreement": [...]}.
+Json toJson(const AttributionOutcome &o);
+
+/// Each generated token attributed to every token before it.
+struct GenerationAttribution {
+    std::vector<std::int64_t> ids; ///< prompt then generated tokens
+    int promptLength = 0;
+    /// rows[g] explains ids[promptLength + g]; its scores cover ids[0 .. promptLength + g).
+    std::vector<MethodResult> rows;
+
+    int generated() const { return int(rows.size()); }
+    /// Score of source token `s` for generated token `g`; NaN where s is not before it.
+    double value(int g, int s) const;
+};
+
+Json toJson(const GenerationAttribution &g);
 
 } // namespace gb

@@ -2,6 +2,7 @@
 // Attribution on the tiny transformer fixtures: targets against the model's own forward,
 // gradients against finite differences, IG against a float64 reference written from the
 // definition in Python (tests/reference/make_attribution_fixtures.py).
+#include "attribution/attributionjob.h"
 #include "attribution/languagetarget.h"
 #include "attribution/methods.h"
 #include "io/json.h"
@@ -67,6 +68,9 @@ private Q_SLOTS:
     void tokensAfterThePositionGetZero();
     void residPreAndEmbeddingPathsAgree();
     void topNextTokensAreSorted();
+    void jobComparesMethods();
+    void generationMatrix();
+    void jobsCancel();
     void badRequests();
 };
 
@@ -245,6 +249,91 @@ void TestAttributionLm::topNextTokensAreSorted()
         QVERIFY(gbtest::isClose(top[i].second, probs[top[i].first].item<double>(), 1e-9));
         if (i)
             QVERIFY(top[i].second <= top[i - 1].second);
+    }
+}
+
+void TestAttributionLm::jobComparesMethods()
+{
+    gb::AttributionRequest r;
+    r.model = fixtureModel("gpt2-tiny");
+    r.ids = Prompt;
+    r.methods = {gb::AttributionMethod::IntegratedGradients, gb::AttributionMethod::Occlusion,
+                 gb::AttributionMethod::KernelShap};
+    r.target = spec(gb::LmTargetSpec::Kind::LogProbability, 9);
+    r.baseline = gb::LmBaseline{0};
+    r.faithfulness = true;
+    std::vector<std::string> stages;
+    gb::Progress progress([&](const gb::ProgressUpdate &u) {
+        if (stages.empty() || stages.back() != u.stage)
+            stages.push_back(u.stage);
+    });
+    const gb::AttributionOutcome o = gb::runAttribution(r, progress, gb::CancelToken());
+    QCOMPARE(o.results.size(), std::size_t(3));
+    QCOMPARE(o.faithfulness.size(), std::size_t(3));
+    QCOMPARE(o.agreement.size(), std::size_t(3));
+    QCOMPARE(o.position, std::int64_t(6));
+    QCOMPARE(stages.front(), std::string("Integrated Gradients"));
+    QVERIFY(std::find(stages.begin(), stages.end(), "KernelSHAP: deletion / insertion") != stages.end());
+    // KernelSHAP with 7 tokens enumerates all coalitions: complete to rounding.
+    QVERIFY(o.results[2].exact && std::fabs(o.results[2].delta) < 1e-4);
+    for (const gb::Faithfulness &f : o.faithfulness) {
+        QCOMPARE(f.deletion.values.size(), Prompt.size() + 1);
+        QVERIFY(gbtest::isClose(f.deletion.values.front(), o.results[0].fX, 1e-5));
+        QVERIFY(gbtest::isClose(f.insertion.values.front(), o.results[0].fBaseline, 1e-5));
+        QVERIFY(gbtest::isClose(f.deletion.values.back(), f.insertion.values.front(), 1e-5));
+    }
+    const gb::Json j = gb::Json::parse(gb::toJson(o).dump());
+    QCOMPARE(j.find("methods")->toArray()[1].find("method")->toString(), std::string("occlusion"));
+    QVERIFY(j.find("methods")->toArray()[0].find("faithfulness")->find("deletion")->contains("auc"));
+    QCOMPARE(gb::toJson(r).find("methods")->toArray()[0].find("options")->find("steps")->toInt(), std::int64_t(50));
+}
+
+void TestAttributionLm::generationMatrix()
+{
+    const auto m = fixtureModel("gpt2-tiny");
+    gb::GenerationAttributionRequest r;
+    r.model = m;
+    r.prompt = {3, 17, 42};
+    r.newTokens = 4;
+    r.method = gb::AttributionMethod::GradientXInput;
+    const gb::GenerationAttribution g = gb::runGenerationAttribution(r, gb::Progress::null(), gb::CancelToken());
+    gb::GenerateOptions greedy;
+    greedy.maxNewTokens = 4;
+    const std::vector<std::int64_t> expected = m->generate(r.prompt, greedy);
+    QCOMPARE(std::vector<std::int64_t>(g.ids.begin() + 3, g.ids.end()), expected);
+    QCOMPARE(g.generated(), 4);
+    for (int k = 0; k < 4; ++k) {
+        QCOMPARE(g.rows[std::size_t(k)].scores.size(), std::size_t(3 + k));
+        QVERIFY(std::isnan(g.value(k, 3 + k)));
+        // Each row is the plain attribution of that token from its prefix.
+        gb::LmTargetSpec t = spec(gb::LmTargetSpec::Kind::LogProbability, g.ids[std::size_t(3 + k)]);
+        const gb::LmProblem p = gb::makeLmProblem(m, std::vector<std::int64_t>(g.ids.begin(), g.ids.begin() + 3 + k), t,
+                                                  gb::LmInput::TokenEmbeddings, gb::LmBaseline{}, 1 << 26);
+        const gb::MethodResult direct = gb::runMethod({p.input, p.baseline, p.gradient, p.masks},
+                                                      gb::AttributionMethod::GradientXInput, {}, gb::Progress::null(),
+                                                      gb::CancelToken());
+        QCOMPARE(direct.scores, g.rows[std::size_t(k)].scores);
+    }
+    r.continuation = {9, 9};
+    const gb::GenerationAttribution fixed = gb::runGenerationAttribution(r, gb::Progress::null(), gb::CancelToken());
+    QCOMPARE(fixed.ids, (std::vector<std::int64_t>{3, 17, 42, 9, 9}));
+}
+
+void TestAttributionLm::jobsCancel()
+{
+    gb::AttributionRequest r;
+    r.model = fixtureModel("gpt2-tiny");
+    r.ids = Prompt;
+    r.target = spec(gb::LmTargetSpec::Kind::LogProbability, 9);
+    r.memoryBudgetBytes = 1; // one step per batch
+    gb::CancelToken cancel;
+    // The user presses cancel as soon as the job reports its first stage.
+    gb::Progress progress([&](const gb::ProgressUpdate &) { cancel.cancel(); });
+    try {
+        gb::runAttribution(r, progress, cancel);
+        QFAIL("not cancelled");
+    } catch (const gb::Error &e) {
+        QCOMPARE(e.kind(), gb::Error::Kind::Cancelled);
     }
 }
 
