@@ -5,6 +5,7 @@
 #include "attribution/attributionjob.h"
 #include "attribution/languagetarget.h"
 #include "attribution/methods.h"
+#include "attribution/tokenscores.h"
 #include "io/json.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
@@ -12,6 +13,8 @@
 #include "testutils.h"
 
 #include <ATen/ATen.h>
+
+#include <QTemporaryDir>
 
 namespace {
 
@@ -71,6 +74,11 @@ private Q_SLOTS:
     void jobComparesMethods();
     void generationMatrix();
     void jobsCancel();
+    void cliContract();
+    void cliComparesAndStoresRuns();
+    void cliGeneration();
+    void cliErrors_data();
+    void cliErrors();
     void badRequests();
 };
 
@@ -335,6 +343,121 @@ void TestAttributionLm::jobsCancel()
     } catch (const gb::Error &e) {
         QCOMPARE(e.kind(), gb::Error::Kind::Cancelled);
     }
+}
+
+namespace {
+
+QStringList cliArgs(const QStringList &extra)
+{
+    return QStringList{QStringLiteral("attribute"), QStringLiteral("--model"),
+                       gbtest::fixturesDir() + QStringLiteral("/models/gpt2-tiny"), QStringLiteral("--ids"),
+                       QStringLiteral("3,17,42,5,30,1,33"), QStringLiteral("--quiet"), QStringLiteral("--threads"),
+                       QStringLiteral("1")}
+        + extra;
+}
+
+gb::Json cliJson(const QStringList &extra)
+{
+    const gbtest::CliResult r = gbtest::runCli(cliArgs(extra));
+    if (r.exitCode != 0)
+        qWarning("%s", qPrintable(r.err));
+    return gb::Json::parse(r.out.toStdString(), "glassbox-cli output");
+}
+
+std::vector<double> doubles(const gb::Json &array)
+{
+    std::vector<double> v;
+    for (const gb::Json &e : array.toArray())
+        v.push_back(e.toDouble());
+    return v;
+}
+
+} // namespace
+
+void TestAttributionLm::cliContract()
+{
+    const gb::Json j = cliJson({QStringLiteral("--method"), QStringLiteral("ig"), QStringLiteral("--target-token"),
+                                QStringLiteral("9"), QStringLiteral("--steps"), QStringLiteral("32"), QStringLiteral("--baseline"),
+                                QStringLiteral("token:0")});
+    for (const char *key : {"tokens", "scores", "delta", "f_x", "f_baseline", "steps", "timing"})
+        QVERIFY2(j.contains(key), key);
+    QCOMPARE(j.find("tokens")->size(), Prompt.size());
+    QCOMPARE(j.find("steps")->toInt(), std::int64_t(32));
+    QVERIFY(j.find("timing")->contains("load_s") && j.find("timing")->contains("compute_s"));
+    // The same numbers as the core computes, and as the Python reference's case 0 (32 GL steps).
+    const gb::LmProblem p = gb::makeLmProblem(fixtureModel("gpt2-tiny"), Prompt, spec(gb::LmTargetSpec::Kind::LogProbability, 9),
+                                              gb::LmInput::TokenEmbeddings, gb::LmBaseline{0}, 1 << 26);
+    gb::IgOptions o;
+    o.steps = 32;
+    const gb::GradientAttribution ig = gb::integratedGradients(p.gradient, p.input, p.baseline, o, gb::Progress::null(),
+                                                               gb::CancelToken());
+    const std::vector<double> expected = gb::tokenScores(ig.attributions, gb::TokenReduction::Sum);
+    QVERIFY(gbtest::maxAbsDiff(doubles(*j.find("scores")), expected) < 1e-6);
+    const gb::Json ref = gb::Json::parseFile(referencePath());
+    QVERIFY(gbtest::isClose(j.find("f_x")->toDouble(), ref.find("cases")->toArray()[0].find("f_x")->toDouble(), 1e-5));
+    QVERIFY(std::fabs(j.find("delta")->toDouble()) < 1e-3);
+}
+
+void TestAttributionLm::cliComparesAndStoresRuns()
+{
+    QTemporaryDir dir;
+    const QString ws = dir.filePath(QStringLiteral("ws.gbx"));
+    const gb::Json j = cliJson({QStringLiteral("--method"), QStringLiteral("ig,occlusion,kernel_shap"), QStringLiteral("--target-token"),
+                                QStringLiteral("9"), QStringLiteral("--foil-token"), QStringLiteral("4"), QStringLiteral("--position"),
+                                QStringLiteral("4"), QStringLiteral("--adaptive"), QStringLiteral("0.01"), QStringLiteral("--faithfulness"),
+                                QStringLiteral("--workspace"), ws});
+    QCOMPARE(j.find("method")->toString(), std::string("ig"));
+    QCOMPARE(j.find("position")->toInt(), std::int64_t(4));
+    QCOMPARE(j.find("methods")->size(), std::size_t(3));
+    QCOMPARE(j.find("agreement")->size(), std::size_t(3));
+    QVERIFY(j.contains("levels") && j.contains("faithfulness"));
+    QVERIFY(std::fabs(j.find("delta")->toDouble()) <= 0.01 * std::fabs(j.find("f_x")->toDouble() - j.find("f_baseline")->toDouble()));
+    const std::vector<double> scores = doubles(*j.find("scores"));
+    QCOMPARE(scores[5], 0.0); // after the explained position
+    QVERIFY(j.find("run_id")->toInt() > 0);
+    const QString svg = dir.filePath(QStringLiteral("strip.svg"));
+    const gbtest::CliResult r = gbtest::runCli({QStringLiteral("render"), QStringLiteral("--workspace"), ws, QStringLiteral("--run"),
+                                                QString::number(j.find("run_id")->toInt()), QStringLiteral("--out"), svg});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const std::string text = gbtest::readFile(svg);
+    QVERIFY(text.find("Integrated Gradients") != std::string::npos && text.find("KernelSHAP") != std::string::npos);
+}
+
+void TestAttributionLm::cliGeneration()
+{
+    const gb::Json j = cliJson({QStringLiteral("--generate"), QStringLiteral("3"), QStringLiteral("--method"),
+                                QStringLiteral("grad_x_input")});
+    QCOMPARE(j.find("prompt_length")->toInt(), std::int64_t(7));
+    QCOMPARE(j.find("token_ids")->size(), std::size_t(10));
+    const auto &matrix = j.find("matrix")->toArray();
+    QCOMPARE(matrix.size(), std::size_t(3));
+    QCOMPARE(matrix[0].size(), std::size_t(9));
+    QVERIFY(matrix[0].toArray()[6].isNumber() && matrix[0].toArray()[7].isNull());
+    QVERIFY(matrix[2].toArray()[8].isNumber());
+}
+
+// Each CLI start costs seconds (libtorch): a few rows check that errors reach stderr with exit
+// code 2; the messages themselves are unit-tested in core.
+void TestAttributionLm::cliErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("unknown method") << QStringList{QStringLiteral("--method"), QStringLiteral("deeplift"), QStringLiteral("--target-token"), QStringLiteral("1")}
+                                    << "unknown attribution method \"deeplift\"";
+    QTest::addRow("no target") << QStringList{} << "missing required option --target-token";
+    QTest::addRow("words without tokenizer") << QStringList{QStringLiteral("--target-token"), QStringLiteral("1"), QStringLiteral("--words")}
+                                             << "--words needs the model folder's tokenizer";
+    QTest::addRow("bad position") << QStringList{QStringLiteral("--target-token"), QStringLiteral("1"), QStringLiteral("--position"), QStringLiteral("7")}
+                                  << "position 7 is outside the prompt";
+}
+
+void TestAttributionLm::cliErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const gbtest::CliResult r = gbtest::runCli(cliArgs(args));
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
 }
 
 void TestAttributionLm::badRequests()
