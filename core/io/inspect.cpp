@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "store/workspace.h"
+#include "tokenize/tokenizer_loader.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -48,6 +49,11 @@ PathKind inspectFolder(const fs::path &dir)
                 for (const char *key : {"n_layer", "num_hidden_layers", "n_embd", "hidden_size", "vocab_size"})
                     if (const Json *v = cfg.find(key))
                         k.summary.set(key, *v);
+                const TokenizerFiles tokenizer = findTokenizerFiles(dir.string());
+                k.summary.set("tokenizer", tokenizer.describe());
+                k.description += tokenizer.format == TokenizerFiles::Format::None
+                    ? ", no tokenizer"
+                    : ", tokenizer: " + tokenizer.describe();
                 return k;
             }
             if (const Json *st = cfg.find("sae_type"); st && st->isString()) {

@@ -17,7 +17,7 @@ namespace {
 // Short pre-tokens (nearly all of them) merge fastest by rescanning; long ones need the heap.
 constexpr std::size_t kShortWord = 48;
 constexpr std::size_t kMaxCachedBytes = 256;
-constexpr std::size_t kMaxCacheEntries = 1 << 18;
+constexpr std::size_t kMaxCacheEntries = 1 << 16;
 
 /// Character index of byte offsets, for offsets visited in non-decreasing order.
 class CharCounter {
@@ -118,13 +118,24 @@ void BpeTokenizer::Impl::mergeLong(std::vector<TokenId> &s) const
     s.resize(j);
 }
 
-void BpeTokenizer::Impl::bpe(std::string_view bytes, std::vector<TokenId> &out) const
+BpeTokenizer::Impl::MergeCache &BpeTokenizer::Impl::threadCache() const
+{
+    thread_local MergeCache cache;
+    if (cache.owner != instanceId) {
+        cache.index.clear();
+        cache.ids.clear();
+        cache.owner = instanceId;
+    }
+    return cache;
+}
+
+void BpeTokenizer::Impl::bpe(std::string_view bytes, std::vector<TokenId> &out, MergeCache &cache) const
 {
     if (bytes.size() == 1) {
         out.push_back(byteId[static_cast<unsigned char>(bytes[0])]);
         return;
     }
-    const std::string key(bytes);
+    std::string key(bytes);
     if (ignoreMerges) {
         if (const auto it = bytesToId.find(key); it != bytesToId.end()) {
             out.push_back(it->second);
@@ -133,9 +144,9 @@ void BpeTokenizer::Impl::bpe(std::string_view bytes, std::vector<TokenId> &out) 
     }
     const bool cacheable = bytes.size() <= kMaxCachedBytes;
     if (cacheable) {
-        const std::lock_guard<std::mutex> lock(cacheMutex);
-        if (const auto it = cache.find(key); it != cache.end()) {
-            out.insert(out.end(), it->second.begin(), it->second.end());
+        if (const auto it = cache.index.find(key); it != cache.index.end()) {
+            const auto first = cache.ids.begin() + it->second.first;
+            out.insert(out.end(), first, first + it->second.second);
             return;
         }
     }
@@ -148,10 +159,12 @@ void BpeTokenizer::Impl::bpe(std::string_view bytes, std::vector<TokenId> &out) 
         mergeLong(symbols);
     out.insert(out.end(), symbols.begin(), symbols.end());
     if (cacheable) {
-        const std::lock_guard<std::mutex> lock(cacheMutex);
-        if (cache.size() >= kMaxCacheEntries)
-            cache.clear();
-        cache.emplace(key, std::move(symbols));
+        if (cache.index.size() >= kMaxCacheEntries) {
+            cache.index.clear();
+            cache.ids.clear();
+        }
+        cache.index.emplace(std::move(key), std::make_pair(std::uint32_t(cache.ids.size()), std::uint32_t(symbols.size())));
+        cache.ids.insert(cache.ids.end(), symbols.begin(), symbols.end());
     }
 }
 
@@ -182,9 +195,10 @@ void BpeTokenizer::Impl::encodePlain(std::string_view work, std::size_t begin, s
     std::vector<bytelevel::Piece> pieces;
     bytelevel::preTokenize(text, pieces);
     std::vector<TokenId> ids;
+    MergeCache &cache = threadCache();
     for (const bytelevel::Piece &p : pieces) {
         ids.clear();
-        bpe(text.substr(p.begin, p.end - p.begin), ids);
+        bpe(text.substr(p.begin, p.end - p.begin), ids, cache);
         std::size_t b = p.begin;
         for (TokenId id : ids) {
             const std::size_t e = b + idBytes[std::size_t(id)].size();

@@ -7,6 +7,8 @@
 #include "tokenize/bytelevel.h"
 #include "tokenize/unicode.h"
 
+#include <atomic>
+
 namespace gb {
 
 namespace {
@@ -93,6 +95,8 @@ void buildMerges(Impl &m, const BpeSpec &spec)
 
 BpeTokenizer::BpeTokenizer(BpeSpec spec) : m(std::make_unique<Impl>())
 {
+    static std::atomic<std::uint64_t> instances{0};
+    m->instanceId = ++instances;
     m->source = spec.source;
     m->addPrefixSpace = spec.addPrefixSpace;
     m->nfc = spec.nfc;

@@ -6,7 +6,6 @@
 #include "tokenize/bpe_tokenizer.h"
 
 #include <array>
-#include <mutex>
 #include <unordered_map>
 
 namespace gb {
@@ -41,8 +40,15 @@ struct BpeTokenizer::Impl {
     std::array<TokenId, 256> byteId{};
     std::unordered_map<std::uint64_t, Merge> merges; ///< key: left id << 32 | right id
 
-    mutable std::mutex cacheMutex;
-    mutable std::unordered_map<std::string, std::vector<TokenId>> cache; ///< pre-token bytes -> ids
+    std::uint64_t instanceId = 0; ///< unique per tokenizer, never reused: keys the merge caches
+
+    /// Per-thread cache of merged pre-tokens (no locks on the hot path).
+    struct MergeCache {
+        std::uint64_t owner = 0;
+        std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>> index; ///< bytes -> ids span
+        std::vector<TokenId> ids;
+    };
+    MergeCache &threadCache() const;
 
     static std::uint64_t pairKey(TokenId a, TokenId b)
     {
@@ -57,7 +63,7 @@ struct BpeTokenizer::Impl {
     void encodePlain(std::string_view work, std::size_t begin, std::size_t end, std::size_t origin,
                      const NfcText *norm, std::vector<RawToken> &out) const;
     /// Appends the ids of one pre-token.
-    void bpe(std::string_view bytes, std::vector<TokenId> &out) const;
+    void bpe(std::string_view bytes, std::vector<TokenId> &out, MergeCache &cache) const;
     void mergeShort(std::vector<TokenId> &symbols) const;
     void mergeLong(std::vector<TokenId> &symbols) const;
 };

@@ -47,6 +47,12 @@ struct Scanner {
         Char c;
         if (p >= text.size())
             return c;
+        if (static_cast<unsigned char>(text[p]) < 0x80) { // most text: skip the general decoder
+            c.cp = static_cast<unsigned char>(text[p]);
+            c.length = 1;
+            c.cls = unicode::classifyAscii(text[p]);
+            return c;
+        }
         c.cp = unicode::decodeUtf8(text, p, c.length);
         c.cls = unicode::classify(c.cp);
         return c;

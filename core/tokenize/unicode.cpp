@@ -3,29 +3,10 @@
 
 #include <QChar>
 
-#include <array>
 
 namespace gb::unicode {
 
 namespace {
-
-std::array<CharClass, 128> asciiClasses()
-{
-    std::array<CharClass, 128> t{};
-    for (int c = 0; c < 128; ++c) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-            t[c] = CharClass::Letter;
-        else if (c >= '0' && c <= '9')
-            t[c] = CharClass::Number;
-        else if (c == ' ' || (c >= 0x09 && c <= 0x0D))
-            t[c] = CharClass::Space;
-        else
-            t[c] = CharClass::Other;
-    }
-    return t;
-}
-
-const std::array<CharClass, 128> kAscii = asciiClasses();
 
 // Unicode White_Space (PropList.txt), which Oniguruma's and Rust regex's \s follow.
 bool isWhiteSpace(char32_t cp)
@@ -95,7 +76,7 @@ void appendUtf8(std::string &out, char32_t cp)
 CharClass classify(char32_t cp)
 {
     if (cp < 128)
-        return kAscii[cp];
+        return classifyAscii(static_cast<unsigned char>(cp));
     if (cp == kInvalid)
         return CharClass::Other;
     if (isWhiteSpace(cp))

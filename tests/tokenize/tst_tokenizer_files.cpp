@@ -3,6 +3,7 @@
 #include "tiny_bpe.h"
 #include "testutils.h"
 
+#include "io/inspect.h"
 #include "io/json.h"
 #include "tokenize/tokenizer_loader.h"
 
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void rejectsVocabMerges();
     void normalizerAndAddedTokenFlags();
     void bosToken();
+    void inspectReportsTokenizer();
     void cliTokenize();
     void cliErrors_data();
     void cliErrors();
@@ -226,6 +228,19 @@ void TestTokenizerFiles::bosToken()
     QCOMPARE(gb::bosTokenId(dir(), *tok), std::optional<TokenId>(7));
     gbtest::writeFile(path("config.json"), R"({"model_type": "gpt2", "bos_token_id": 70000})");
     GB_VERIFY_THROWS(gb::bosTokenId(dir(), *tok), "config.json: bos_token_id 70000 is not in the tokenizer's vocabulary");
+}
+
+void TestTokenizerFiles::inspectReportsTokenizer()
+{
+    gbtest::writeFile(path("config.json"), R"({"model_type": "gpt2"})");
+    gb::PathKind k = gb::inspectPath(dir());
+    QCOMPARE(k.summary.find("tokenizer")->toString(), std::string("none"));
+    QCOMPARE(k.description, std::string("language model folder (gpt2), no tokenizer"));
+    gbtest::writeFile(path("vocab.json"), "{}");
+    gbtest::writeFile(path("merges.txt"), "");
+    k = gb::inspectPath(dir());
+    QCOMPARE(k.summary.find("tokenizer")->toString(), std::string("vocab.json + merges.txt"));
+    QCOMPARE(k.description, std::string("language model folder (gpt2), tokenizer: vocab.json + merges.txt"));
 }
 
 void TestTokenizerFiles::cliTokenize()
