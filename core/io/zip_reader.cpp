@@ -169,7 +169,6 @@ ZipArchive::Entry readCentral(const Cursor &c, std::uint64_t &pos, std::uint64_t
 
 ZipArchive::ZipArchive(const unsigned char *data, std::size_t size, std::string source)
     : m_data(data)
-    , m_size(size)
     , m_source(std::move(source))
 {
     const Cursor c(data, size, m_source);

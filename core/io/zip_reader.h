@@ -38,7 +38,6 @@ public:
 
 private:
     const unsigned char *m_data;
-    std::size_t m_size;
     std::string m_source;
     std::vector<Entry> m_entries;
 };

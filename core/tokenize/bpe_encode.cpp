@@ -7,7 +7,9 @@
 #include "tokenize/nfc.h"
 #include "tokenize/unicode.h"
 
+#include <array>
 #include <limits>
+#include <tuple>
 #include <queue>
 
 namespace gb {
@@ -19,11 +21,27 @@ constexpr std::size_t kShortWord = 48;
 constexpr std::size_t kMaxCachedBytes = 256;
 constexpr std::size_t kMaxCacheEntries = 1 << 16;
 
-/// Character index of byte offsets, for offsets visited in non-decreasing order.
+/// Character spans of byte spans whose begins never decrease (ends may: tokens inside one
+/// NFC-composed cluster all span the cluster). Amortized linear in the text length.
 class CharCounter {
 public:
     explicit CharCounter(std::string_view text) : m_text(text) {}
-    /// Index of the character holding byte `b` (the character count when b is the end).
+
+    std::pair<std::size_t, std::size_t> span(std::size_t begin, std::size_t end)
+    {
+        if (begin < m_pos) { // the previous token ended past this begin: resume at its begin
+            m_pos = m_anchorPos;
+            m_index = m_anchorIndex;
+        }
+        const std::size_t first = charAt(begin);
+        m_anchorPos = m_pos;
+        m_anchorIndex = m_index;
+        return {first, end > begin ? charAt(end - 1) + 1 : first};
+    }
+
+private:
+    /// Index of the character holding byte `b` (the character count at the end); leaves m_pos
+    /// at that character's first byte.
     std::size_t charAt(std::size_t b)
     {
         for (std::size_t n = 0; m_pos < m_text.size(); m_pos += n, ++m_index) {
@@ -34,9 +52,9 @@ public:
         return m_index;
     }
 
-private:
     std::string_view m_text;
     std::size_t m_pos = 0, m_index = 0;
+    std::size_t m_anchorPos = 0, m_anchorIndex = 0;
 };
 
 } // namespace
@@ -120,13 +138,21 @@ void BpeTokenizer::Impl::mergeLong(std::vector<TokenId> &s) const
 
 BpeTokenizer::Impl::MergeCache &BpeTokenizer::Impl::threadCache() const
 {
-    thread_local MergeCache cache;
-    if (cache.owner != instanceId) {
-        cache.index.clear();
-        cache.ids.clear();
-        cache.owner = instanceId;
+    // Two slots, so a thread that alternates between two tokenizers (comparing models) keeps
+    // both caches; a third tokenizer takes the older slot.
+    thread_local std::array<MergeCache, 2> caches;
+    thread_local std::size_t older = 0;
+    for (std::size_t i = 0; i < caches.size(); ++i) {
+        if (caches[i].owner == instanceId) {
+            older = 1 - i;
+            return caches[i];
+        }
     }
-    return cache;
+    MergeCache &c = caches[older];
+    c = MergeCache{}; // frees the buckets too: clear() would keep scanning them
+    c.owner = instanceId;
+    older = 1 - older;
+    return c;
 }
 
 void BpeTokenizer::Impl::bpe(std::string_view bytes, std::vector<TokenId> &out, MergeCache &cache) const
@@ -278,8 +304,7 @@ std::vector<Token> BpeTokenizer::encode(std::string_view text) const
         t.special = r.special;
         t.byteBegin = r.begin;
         t.byteEnd = r.end;
-        t.charBegin = chars.charAt(r.begin);
-        t.charEnd = r.end > r.begin ? chars.charAt(r.end - 1) + 1 : t.charBegin;
+        std::tie(t.charBegin, t.charEnd) = chars.span(r.begin, r.end);
         t.text = unicode::toValidUtf8(m->idBytes[std::size_t(r.id)]);
         tokens.push_back(std::move(t));
     }

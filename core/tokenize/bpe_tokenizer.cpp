@@ -78,7 +78,7 @@ void buildMerges(Impl &m, const BpeSpec &spec)
     }
     m.merges.reserve(spec.merges.size());
     for (std::size_t rank = 0; rank < spec.merges.size(); ++rank) {
-        const auto &[a, b] = spec.merges[rank];
+        const std::string &a = spec.merges[rank].first, &b = spec.merges[rank].second;
         const auto find = [&](const std::string &s) {
             const auto it = m.stringToId.find(s);
             if (it == m.stringToId.end())

@@ -13,10 +13,12 @@ namespace gb {
 
 using TokenId = std::int32_t;
 
-/// One token of an encoded text. Spans refer to the input text and tile it: characters are code
-/// points as in Hugging Face tokenizers' Python offsets (an invalid UTF-8 byte counts as one),
-/// bytes are UTF-8 byte offsets. A token that holds part of a multi-byte character spans that
-/// whole character. Spans are not trimmed of a leading space (" hello" covers the space).
+/// One token of an encoded text. Spans refer to the input text: characters are code points as in
+/// Hugging Face tokenizers' Python offsets (an invalid UTF-8 byte counts as one), bytes are UTF-8
+/// byte offsets. Byte spans tile the input, except that with an NFC normalizer the tokens made
+/// from one composed character all span its original characters. Character spans follow, so
+/// tokens holding parts of one multi-byte character all span that whole character. Spans are
+/// not trimmed of a leading space (" hello" covers the space); an inserted prefix space is empty.
 struct Token {
     TokenId id = 0;
     std::string text; ///< display text: the token's bytes as UTF-8, invalid parts shown as U+FFFD
@@ -59,8 +61,8 @@ public:
 
     std::vector<Token> encode(std::string_view text) const;
     std::vector<TokenId> encodeIds(std::string_view text) const;
-    /// The exact bytes the ids stand for (for a tokenizer without normalizer: the original text).
-    /// BadInput for an id outside the vocabulary.
+    /// The exact bytes the ids stand for: the original text, unless an NFC normalizer changed it
+    /// or an lstrip/rstrip added token swallowed whitespace. BadInput for an id outside the vocabulary.
     std::string decode(const std::vector<TokenId> &ids) const;
     /// decode() made valid UTF-8 for display (U+FFFD for invalid parts).
     std::string decodeText(const std::vector<TokenId> &ids) const;

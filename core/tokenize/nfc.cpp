@@ -23,26 +23,50 @@ bool isAscii(std::string_view s)
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+/// Splits text into pieces that normalize independently: an ASCII character never composes
+/// with what precedes it and blocks reordering, so a piece ends before each one; an invalid
+/// UTF-8 byte is a piece of its own that must pass through untouched (`valid` false).
+/// Stops early when `fn` returns false.
+template<typename F>
+bool forEachChunk(std::string_view text, F &&fn)
+{
+    std::size_t start = 0;
+    for (std::size_t pos = 0, n = 0; pos < text.size(); pos += n) {
+        const char32_t cp = unicode::decodeUtf8(text, pos, n);
+        if (cp == unicode::kInvalid || (cp < 0x80 && pos > start)) {
+            if (pos > start && !fn(text.substr(start, pos - start), start, true))
+                return false;
+            start = pos;
+        }
+        if (cp == unicode::kInvalid) {
+            if (!fn(text.substr(pos, 1), pos, false))
+                return false;
+            start = pos + 1;
+        }
+    }
+    return start == text.size() || fn(text.substr(start), start, true);
+}
+
 } // namespace
 
-bool isNfc(std::string_view text) { return isAscii(text) || nfc(text) == text; }
+bool isNfc(std::string_view text)
+{
+    return isAscii(text) || forEachChunk(text, [](std::string_view chunk, std::size_t, bool valid) {
+               return !valid || isAscii(chunk) || nfc(chunk) == chunk;
+           });
+}
 
 NfcText::NfcText(std::string_view text, std::size_t origin)
 {
-    // An ASCII character never composes with what precedes it and blocks reordering, so the
-    // text splits before each ASCII character into chunks that normalize independently.
-    std::size_t start = 0;
-    for (std::size_t i = 1; i <= text.size(); ++i) {
-        if (i == text.size() || static_cast<unsigned char>(text[i]) < 0x80) {
-            appendChunk(text.substr(start, i - start), origin + start);
-            start = i;
-        }
-    }
+    forEachChunk(text, [&](std::string_view chunk, std::size_t offset, bool valid) {
+        appendChunk(chunk, origin + offset, valid);
+        return true;
+    });
 }
 
-void NfcText::appendChunk(std::string_view chunk, std::size_t origin)
+void NfcText::appendChunk(std::string_view chunk, std::size_t origin, bool valid)
 {
-    const std::string normalized = isAscii(chunk) ? std::string(chunk) : nfc(chunk);
+    const std::string normalized = !valid || isAscii(chunk) ? std::string(chunk) : nfc(chunk);
     if (normalized == chunk) {
         if (m_runs.empty() || !m_runs.back().copied
             || m_runs.back().origEnd != origin) // extend the previous copied run when contiguous

@@ -9,7 +9,7 @@
 namespace gb {
 
 /// NFC-normalized text that remembers where each of its bytes came from, so token spans can be
-/// reported in the caller's original text.
+/// reported in the caller's original text. Invalid UTF-8 bytes pass through unchanged.
 class NfcText {
 public:
     /// Normalizes `text`; `origin` is the offset of `text` in the original string.
@@ -27,13 +27,13 @@ private:
         bool copied;
     };
     const Run &runAt(std::size_t normByte) const;
-    void appendChunk(std::string_view original, std::size_t origin);
+    void appendChunk(std::string_view chunk, std::size_t origin, bool valid);
 
     std::string m_text;
     std::vector<Run> m_runs;
 };
 
-/// True when NFC leaves `text` unchanged (always for ASCII).
+/// True when NFC leaves `text` unchanged (always for ASCII; invalid UTF-8 bytes are left alone).
 bool isNfc(std::string_view text);
 
 } // namespace gb

@@ -320,6 +320,21 @@ void TestTokenizer::nfcNormalizer()
     QCOMPARE(two.size(), std::size_t(2));
     QCOMPARE(two[1].byteBegin, std::size_t(3));
     QCOMPARE(two[1].charBegin, std::size_t(2));
+    // Tokens inside one composed character share its span (found by fuzz_tokenizer), and invalid
+    // UTF-8 passes through the normalizer untouched.
+    const auto split = nfc.encode("a\xCC\x81" "b");
+    QCOMPARE(split.size(), std::size_t(3)); // "á" (U+00E1) as two byte tokens, then "b"
+    for (std::size_t i : {0, 1}) {
+        QCOMPARE(split[i].byteBegin, std::size_t(0));
+        QCOMPARE(split[i].byteEnd, std::size_t(3));
+        QCOMPARE(split[i].charBegin, std::size_t(0));
+        QCOMPARE(split[i].charEnd, std::size_t(2));
+    }
+    QCOMPARE(split[2].byteBegin, std::size_t(3));
+    QCOMPARE(split[2].charBegin, std::size_t(2));
+    const std::string invalid = "a\xFF\xE6\x97 \xC3";
+    QCOMPARE(nfc.encodeIds(invalid), plain.encodeIds(invalid));
+    QCOMPARE(nfc.decode(nfc.encodeIds(invalid)), invalid);
 }
 
 void TestTokenizer::prefixSpace()
