@@ -125,12 +125,18 @@ void Crosscoder::validateDatasetNorms()
 at::Tensor Crosscoder::decoderBlock(std::int64_t begin, std::int64_t end) const
 {
     require(begin >= 0 && begin <= end && end <= features(), m_folder, "feature range out of bounds");
+    adviseMappedRows(*m_file, "W_D", 1, begin, end - begin, RowAdvice::Populate);
     return mappedRowBlock(m_file, "W_D", 1, begin, end - begin);
+}
+
+void Crosscoder::prefetchBlock(std::int64_t begin, std::int64_t end) const
+{
+    adviseMappedRows(*m_file, "W_D", 1, begin, end - begin, RowAdvice::Prefetch);
 }
 
 void Crosscoder::releaseBlock(std::int64_t begin, std::int64_t end) const
 {
-    releaseMappedRows(*m_file, "W_D", 1, begin, end - begin);
+    adviseMappedRows(*m_file, "W_D", 1, begin, end - begin, RowAdvice::Release);
 }
 
 at::Tensor Crosscoder::encoderWeight() const { return m_file->floatTensor("W_E"); }

@@ -58,6 +58,8 @@ public:
     /// Float32 `[S, end - begin, d_model]`: zero-copy view of the mapping for F32 weights, else a
     /// converted copy of just those rows.
     at::Tensor decoderBlock(std::int64_t begin, std::int64_t end) const override;
+    /// Starts reading the block's pages in the background.
+    void prefetchBlock(std::int64_t begin, std::int64_t end) const override;
     /// Drops the block's mapped pages from this process (they stay in the page cache).
     void releaseBlock(std::int64_t begin, std::int64_t end) const override;
 

@@ -27,6 +27,13 @@ public:
     /// Decoder rows of features [begin, end) for every head, float32 `[heads, end - begin, dModel]`.
     /// May be a read-only view into a file mapping: clone before modifying.
     virtual at::Tensor decoderBlock(std::int64_t begin, std::int64_t end) const = 0;
+    /// Says the rows of [begin, end) will be asked for next, so a memory-mapped source can start
+    /// reading them from disk while the current block is computed.
+    virtual void prefetchBlock(std::int64_t begin, std::int64_t end) const
+    {
+        (void)begin;
+        (void)end;
+    }
     /// Says the rows of [begin, end) will not be read again soon, so a memory-mapped source can
     /// return their pages to the page cache and keep the process's resident set small.
     virtual void releaseBlock(std::int64_t begin, std::int64_t end) const

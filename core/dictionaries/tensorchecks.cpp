@@ -98,8 +98,8 @@ at::Tensor mappedRowBlock(const std::shared_ptr<SafetensorsFile> &file, const st
     });
 }
 
-void releaseMappedRows(const SafetensorsFile &file, const std::string &name, int rowsDim, std::int64_t begin,
-                       std::int64_t n)
+void adviseMappedRows(const SafetensorsFile &file, const std::string &name, int rowsDim, std::int64_t begin,
+                      std::int64_t n, RowAdvice advice)
 {
     const TensorEntry &e = file.entry(name);
     const auto strides = rowBlockStrides(e, rowsDim);
@@ -107,6 +107,9 @@ void releaseMappedRows(const SafetensorsFile &file, const std::string &name, int
     const std::size_t elem = byteSize(e.dtype);
     const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
     const unsigned char *base = tensorBytes(file, e);
+    const int how = advice == RowAdvice::Release ? MADV_DONTNEED
+                    : advice == RowAdvice::Populate ? MADV_POPULATE_READ
+                                                    : MADV_WILLNEED;
     // [rows, heads, d]: the block is one contiguous span; [heads, rows, d]: one span per head.
     const std::int64_t spans = rowsDim == 1 ? heads : 1;
     const std::int64_t spanElems = rowsDim == 1 ? n * e.shape[2] : n * heads * e.shape[2];
@@ -114,10 +117,12 @@ void releaseMappedRows(const SafetensorsFile &file, const std::string &name, int
         const auto lo = reinterpret_cast<std::uintptr_t>(base) +
                         static_cast<std::uintptr_t>((h * strides[0] + begin * strides[1]) * elem);
         const auto hi = lo + static_cast<std::uintptr_t>(spanElems) * elem;
-        // Only whole pages inside the span: a neighbouring block may share the edge pages.
-        const std::uintptr_t from = (lo + page - 1) / page * page, to = hi / page * page;
+        // Releasing keeps the edge pages a neighbouring block may share; reading covers them.
+        const std::uintptr_t from = advice == RowAdvice::Release ? (lo + page - 1) / page * page : lo / page * page;
+        const std::uintptr_t to = advice == RowAdvice::Release ? hi / page * page : (hi + page - 1) / page * page;
+        // Advice only: a kernel without MADV_POPULATE_READ (before 5.14) faults the pages in later.
         if (to > from)
-            ::madvise(reinterpret_cast<void *>(from), to - from, MADV_DONTNEED);
+            ::madvise(reinterpret_cast<void *>(from), to - from, how);
     }
 }
 

@@ -33,8 +33,15 @@ void requireFinite(const at::Tensor &t, const std::string &what);
 at::Tensor mappedRowBlock(const std::shared_ptr<SafetensorsFile> &file, const std::string &name, int rowsDim,
                           std::int64_t begin, std::int64_t n);
 
-/// Returns the pages behind those rows to the page cache (madvise DONTNEED on the mapping).
-void releaseMappedRows(const SafetensorsFile &file, const std::string &name, int rowsDim, std::int64_t begin,
-                       std::int64_t n);
+/// What to tell the kernel about the mapped pages behind some rows.
+enum class RowAdvice {
+    Prefetch, ///< start reading them in the background (MADV_WILLNEED)
+    Populate, ///< map them now, in one call instead of one fault per page (MADV_POPULATE_READ)
+    Release   ///< drop them from this process; they stay in the page cache (MADV_DONTNEED)
+};
+
+/// Advises the kernel about rows [begin, begin + n) laid out as for mappedRowBlock.
+void adviseMappedRows(const SafetensorsFile &file, const std::string &name, int rowsDim, std::int64_t begin,
+                      std::int64_t n, RowAdvice advice);
 
 } // namespace gb

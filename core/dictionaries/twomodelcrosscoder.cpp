@@ -87,12 +87,18 @@ TwoModelCrosscoder::~TwoModelCrosscoder() = default;
 at::Tensor TwoModelCrosscoder::decoderBlock(std::int64_t begin, std::int64_t end) const
 {
     require(begin >= 0 && begin <= end && end <= m_features, m_folder, "feature range out of bounds");
+    adviseMappedRows(*m_file, "W_dec", 0, begin, end - begin, RowAdvice::Populate);
     return mappedRowBlock(m_file, "W_dec", 0, begin, end - begin);
+}
+
+void TwoModelCrosscoder::prefetchBlock(std::int64_t begin, std::int64_t end) const
+{
+    adviseMappedRows(*m_file, "W_dec", 0, begin, end - begin, RowAdvice::Prefetch);
 }
 
 void TwoModelCrosscoder::releaseBlock(std::int64_t begin, std::int64_t end) const
 {
-    releaseMappedRows(*m_file, "W_dec", 0, begin, end - begin);
+    adviseMappedRows(*m_file, "W_dec", 0, begin, end - begin, RowAdvice::Release);
 }
 
 at::Tensor TwoModelCrosscoder::encoderWeight() const { return m_file->floatTensor("W_enc"); }

@@ -46,6 +46,9 @@ public:
     std::vector<std::string> headNames() const override { return m_names; }
     /// Float32 `[N, end - begin, d_in]` (W_dec rows permuted to head-major; zero-copy for F32).
     at::Tensor decoderBlock(std::int64_t begin, std::int64_t end) const override;
+    /// Starts reading the block's pages in the background.
+    void prefetchBlock(std::int64_t begin, std::int64_t end) const override;
+    /// Drops the block's mapped pages from this process (they stay in the page cache).
     void releaseBlock(std::int64_t begin, std::int64_t end) const override;
 
     at::Tensor encoderWeight() const; ///< W_enc [N, d_in, F]

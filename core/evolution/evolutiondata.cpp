@@ -17,6 +17,8 @@ namespace gb {
 
 namespace {
 
+// Large enough to amortise the per-block overhead, small enough that a block's rows and their
+// float32 copy (for F16/BF16 weights) stay far below memory.
 constexpr std::int64_t TargetBlockBytes = 64ll << 20;
 
 /// Copies a [rows, n] float tensor into columns [begin, begin + n) of a row-major [rows][F] array.
@@ -57,15 +59,17 @@ EvolutionData collectEvolutionData(const DecoderSource &source, Progress &progre
     if (blockFeatures <= 0)
         blockFeatures = std::max<std::int64_t>(1, TargetBlockBytes / (d.heads * d.dModel * 4));
     progress.beginStage("decoder norms and directions", 0.0, 1.0, "features");
+    source.prefetchBlock(0, std::min(d.features, blockFeatures));
     for (std::int64_t begin = 0; begin < d.features; begin += blockFeatures) {
         cancel.throwIfCancelled();
         const std::int64_t end = std::min(d.features, begin + blockFeatures);
+        if (end < d.features)
+            source.prefetchBlock(end, std::min(d.features, end + blockFeatures));
         torchGuard("crosscoder decoder features " + std::to_string(begin) + ".." + std::to_string(end), [&] {
-            const at::Tensor block = source.decoderBlock(begin, end);
-            const at::Tensor norms = blockDecoderNorms(block);
-            scatterColumns(norms, d.norms, d.features, begin);
+            const BlockStats stats = blockDecoderStats(source.decoderBlock(begin, end));
+            scatterColumns(stats.norms, d.norms, d.features, begin);
             if (d.heads > 1)
-                scatterColumns(blockConsecutiveCosines(block, norms), d.stepCosines, d.features, begin);
+                scatterColumns(stats.cosines, d.stepCosines, d.features, begin);
         });
         source.releaseBlock(begin, end);
         progress.update(end, d.features);

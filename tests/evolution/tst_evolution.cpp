@@ -3,6 +3,7 @@
 // every statistic is checked against the value known by construction.
 #include "dictionaries/decodersource.h"
 #include "evolution/checkpointseries.h"
+#include "evolution/decodermath.h"
 #include "evolution/evolutiondata.h"
 #include "evolution/evolutionsummary.h"
 #include "evolution/modeldiff.h"
@@ -36,6 +37,8 @@ private Q_SLOTS:
     void parseStep_data();
     void parseStep();
     void snapshotStepsFromNames();
+    void blockStatsMatchATen_data();
+    void blockStatsMatchATen();
     void plantedNormsRecovered();
     void plantedFeatures_data();
     void plantedFeatures();
@@ -95,6 +98,36 @@ void TestEvolution::snapshotStepsFromNames()
     const auto models = gb::snapshotSteps({"base", "chat"});
     QVERIFY(!models.fromNames);
     QVERIFY(models.reason.find("'base' names no training step") != std::string::npos);
+}
+
+void TestEvolution::blockStatsMatchATen_data()
+{
+    QTest::addColumn<int>("d");
+    QTest::addColumn<bool>("portable");
+    QTest::addRow("d 768, auto") << 768 << false;
+    QTest::addRow("d 768, portable") << 768 << true;
+    QTest::addRow("d 77 (tail), auto") << 77 << false;
+    QTest::addRow("d 5 (tail only), portable") << 5 << true;
+}
+
+void TestEvolution::blockStatsMatchATen()
+{
+    QFETCH(int, d);
+    QFETCH(bool, portable);
+    at::manual_seed(3);
+    const at::Tensor full = at::randn({6, 40, d});
+    full[2][7].zero_();
+    const at::Tensor block = full.slice(1, 5, 30); // strided, as a view into a mapped W_D is
+    const auto stats = gb::blockDecoderStats(block, portable ? gb::KernelPath::Portable : gb::KernelPath::Auto);
+    const at::Tensor refNorms = at::linalg_vector_norm(block.to(at::kDouble), 2, at::IntArrayRef{-1}, false, c10::nullopt);
+    QVERIFY(at::allclose(stats.norms.to(at::kDouble), refNorms, 1e-5, 1e-6));
+    const at::Tensor refCos = at::cosine_similarity(block.slice(0, 0, 5).to(at::kDouble), block.slice(0, 1, 6).to(at::kDouble), -1);
+    QCOMPARE(stats.cosines.sizes(), (at::IntArrayRef{5, 25}));
+    // Feature 2 of the block (7 of the full tensor) has a zero row at head 2: no direction there.
+    QVERIFY(std::isnan(stats.cosines[1][2].item<float>()) && std::isnan(stats.cosines[2][2].item<float>()));
+    const at::Tensor finite = at::isfinite(stats.cosines);
+    QCOMPARE(finite.sum().item<std::int64_t>(), std::int64_t(5 * 25 - 2));
+    QVERIFY(at::allclose(stats.cosines.masked_select(finite).to(at::kDouble), refCos.masked_select(finite), 1e-5, 1e-6));
 }
 
 void TestEvolution::plantedNormsRecovered()
