@@ -61,6 +61,7 @@ int runEvolution(Context &ctx)
 
     const auto printer = ctx.progressPrinter();
     Progress progress([&](const ProgressUpdate &u) { printer(u.stage, u.fraction); });
+    progress.beginStage("decoder norms and directions", 0.0, 1.0, "features");
     const EvolutionData data = collectEvolutionData(*cc.source, progress, CancelToken(), block);
     const EvolutionSummary summary = summariseEvolution(data, options);
     Json out = evolutionJson(data, summary);

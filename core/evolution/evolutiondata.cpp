@@ -58,7 +58,6 @@ EvolutionData collectEvolutionData(const DecoderSource &source, Progress &progre
 
     if (blockFeatures <= 0)
         blockFeatures = std::max<std::int64_t>(1, TargetBlockBytes / (d.heads * d.dModel * 4));
-    progress.beginStage("decoder norms and directions", 0.0, 1.0, "features");
     source.prefetchBlock(0, std::min(d.features, blockFeatures));
     for (std::int64_t begin = 0; begin < d.features; begin += blockFeatures) {
         cancel.throwIfCancelled();

@@ -36,8 +36,9 @@ struct EvolutionData {
 };
 
 /// Streams the decoder in blocks of `blockFeatures` features (0: about 64 MiB of float32 per
-/// block), computing decoder norms and consecutive-direction cosines. Progress in "features";
-/// checks `cancel` between blocks. Parallelism is libtorch's intra-op threads only.
+/// block), computing decoder norms and consecutive-direction cosines. Reports features done
+/// within the caller's current progress stage; checks `cancel` between blocks. Parallelism is
+/// libtorch's intra-op threads only.
 EvolutionData collectEvolutionData(const DecoderSource &source, Progress &progress, const CancelToken &cancel,
                                    std::int64_t blockFeatures = 0);
 

@@ -75,6 +75,12 @@ PathKind inspectFolder(const fs::path &dir)
         k.description = "SAELens-style sparse dictionary";
         return k;
     }
+    if (hasFile(dir, "cfg.json") && (hasFile(dir, "cc_weights.safetensors") || hasFile(dir, "cc_weights.pt"))) {
+        k.kind = "dictionary";
+        k.format = "two_model_crosscoder";
+        k.description = "model-diffing crosscoder (cfg.json + cc_weights)";
+        return k;
+    }
     if (hasFile(dir, "params.npz")) {
         k.kind = "dictionary";
         k.format = "gemmascope";

@@ -73,6 +73,37 @@ at::Tensor plantedDecoder()
     return w;
 }
 
+at::Tensor syntheticDecoder(std::int64_t features, std::int64_t d, std::uint64_t seed)
+{
+    at::manual_seed(seed);
+    const std::int64_t S = 32;
+    const at::Tensor a = at::randn({features, d}), b = at::randn({features, d}), c = at::randn({features, d});
+    const at::Tensor isInit = at::rand({features}) < 0.12;
+    const at::Tensor dip = 0.15 + 0.3 * at::rand({features});
+    const at::Tensor recovery = 0.5 + 0.3 * at::rand({features});
+    const at::Tensor decay = 6.0 + 20.0 * at::rand({features});
+    const at::Tensor onset = 9.0 + 21.0 * at::pow(at::rand({features}), 1.3);
+    const at::Tensor width = 0.4 + 1.2 * at::rand({features});
+    // After the rise a feature keeps growing (fade < 0) or fades (fade > 0): peaks spread.
+    const at::Tensor fade = 1.4 * at::rand({features}) - 0.4;
+    const at::Tensor scale = 0.5 + at::rand({features});
+    at::Tensor w = at::empty({S, features, d});
+    for (std::int64_t s = 0; s < S; ++s) {
+        const double sd = static_cast<double>(s);
+        const at::Tensor initNorm = s < 8 ? 1.0 - 0.01 * sd * at::rand({features})
+                                   : s == 8 ? dip
+                                            : recovery * at::exp(-(sd - 9.0) / decay);
+        const at::Tensor rise = at::sigmoid((sd - onset) / width);
+        const at::Tensor after = at::clamp((sd - onset) / (32.0 - onset), 0.0, 1.0);
+        const at::Tensor emergent = rise * at::clamp_min(1.0 - fade * after, 0.05);
+        const at::Tensor norm = at::where(isInit, initNorm, emergent) * scale + 0.01 * at::rand({features});
+        const double theta = 1.5707963 / (1.0 + std::exp(-(sd - 9.5) / 0.35));
+        const at::Tensor dir = std::cos(theta) * a + std::sin(theta) * b + (0.35 * sd / 31.0) * c;
+        w[s] = dir / dir.norm(2, {1}, true) * norm.unsqueeze(1);
+    }
+    return w;
+}
+
 CrosscoderFiles CrosscoderFiles::around(const at::Tensor &decoder, const std::vector<std::string> &hookPoints)
 {
     const std::int64_t S = decoder.size(0), F = decoder.size(1), d = decoder.size(2);

@@ -44,6 +44,12 @@ at::Tensor plantedDecoder();
 /// The planted norm of feature f at snapshot s (the profile definitions, independent of W_D).
 float plantedNorm(std::int64_t s, std::int64_t f);
 
+/// A population with the paper's broad shape, for views and screenshots (not exact checks):
+/// ~12% initialisation features (peak at step 0, dip at step 256, slow decay), the rest emerging
+/// at onsets spread between steps 512 and 143k and then growing or fading; every direction turns
+/// sharply between steps 512 and 1000 and drifts slowly afterwards. [32, features, d], seeded.
+at::Tensor syntheticDecoder(std::int64_t features, std::int64_t d, std::uint64_t seed);
+
 /// The files of an OpenMOSS crosscoder folder, kept editable so tests can break one thing at a time.
 struct CrosscoderFiles {
     gb::Json config;

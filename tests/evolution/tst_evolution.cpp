@@ -7,6 +7,7 @@
 #include "evolution/evolutiondata.h"
 #include "evolution/evolutionsummary.h"
 #include "evolution/modeldiff.h"
+#include "evolution/sampling.h"
 #include "evolution/snapshotsteps.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
@@ -56,6 +57,8 @@ private Q_SLOTS:
     void quantile();
     void modelDiff();
     void modelDiffNeedsTwoHeads();
+    void stratifiedSample_data();
+    void stratifiedSample();
     void checkpointSeries();
     void checkpointSeriesDuplicateStep();
 };
@@ -327,6 +330,7 @@ void TestEvolution::cancelAndProgress()
     }
     std::vector<gb::ProgressUpdate> seen;
     gb::Progress p([&](const gb::ProgressUpdate &u) { seen.push_back(u); });
+    p.beginStage("norms", 0.5, 1.0, "features");
     gb::collectEvolutionData(src, p, gb::CancelToken(), 1);
     QVERIFY(!seen.empty());
     QCOMPARE(seen.back().fraction, 1.0);
@@ -414,6 +418,29 @@ void TestEvolution::modelDiff()
 void TestEvolution::modelDiffNeedsTwoHeads()
 {
     GB_VERIFY_THROWS(gb::summariseModelDiff(plantedData()), "this one has 32 heads");
+}
+
+void TestEvolution::stratifiedSample_data()
+{
+    QTest::addColumn<QVector<int>>("groups");
+    QTest::addColumn<int>("maxCount");
+    QTest::addColumn<QVector<int>>("expected");
+    QTest::addRow("fits: all live, dead left out") << QVector<int>{0, -1, 1, 1} << 10 << QVector<int>{0, 2, 3};
+    // 8 in group 0, 2 in group 1, 10 live, 5 wanted: quotas 4 and 1; picks at (2k+1)n/(2q).
+    QTest::addRow("proportional") << QVector<int>{0, 0, 0, 0, 0, 0, 0, 0, 1, 1} << 5 << QVector<int>{1, 3, 5, 7, 9};
+    // A single feature in a rare group keeps one curve although its share rounds to 0.
+    QTest::addRow("rare group kept") << QVector<int>{2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0} << 2 << QVector<int>{0, 3, 8};
+    QTest::addRow("nothing live") << QVector<int>{-1, -1} << 3 << QVector<int>{};
+}
+
+void TestEvolution::stratifiedSample()
+{
+    QFETCH(QVector<int>, groups);
+    QFETCH(int, maxCount);
+    QFETCH(QVector<int>, expected);
+    const std::vector<std::int32_t> g(groups.begin(), groups.end());
+    const auto got = gb::stratifiedSample(g, maxCount);
+    QCOMPARE(got, std::vector<std::int64_t>(expected.begin(), expected.end()));
 }
 
 void TestEvolution::checkpointSeries()

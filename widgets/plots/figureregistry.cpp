@@ -2,6 +2,7 @@
 #include "figureregistry.h"
 
 #include "barfigure.h"
+#include "curvebundlefigure.h"
 #include "heatmapfigure.h"
 #include "histogramfigure.h"
 #include "tokenstripfigure.h"
@@ -21,6 +22,7 @@ const std::vector<FigureKind> &figureKinds()
         {BarFigure::Kind, &BarFigure::fromJson, &BarFigure::example},
         {HistogramFigure::Kind, &HistogramFigure::fromJson, &HistogramFigure::example},
         {TokenStripFigure::Kind, &TokenStripFigure::fromJson, &TokenStripFigure::example},
+        {CurveBundleFigure::Kind, &CurveBundleFigure::fromJson, &CurveBundleFigure::example},
     };
     return kinds;
 }

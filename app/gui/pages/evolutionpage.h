@@ -3,12 +3,104 @@
 
 #include "workflowpage.h"
 
+#include <QList>
+
+#include <memory>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTabWidget;
+class QTableView;
+
 namespace gb {
 
+class DecoderSource;
+class EvolutionFeatureFilter;
+class EvolutionFeatureModel;
+class FigureView;
+struct EvolutionResult;
+
+/// Checkpoint evolution explorer (issue 9): a crosscoder's features through training.
+///
+/// Opening a crosscoder (button, File > Open Dictionary + Navigator, or a stored run of the
+/// workspace) streams its decoder in a job; the page then shows a sortable, filterable feature
+/// table (PSI, emergence, lifetime, max norm, label), the population picture (curves coloured by
+/// Peak Snapshot Index, PSI histogram, turning point), the selected features' curves and the
+/// current feature's S x S direction similarity; two-model crosscoders add relative-norm
+/// histograms. Results are stored as an "evolution" run; changing the emergence level
+/// recomputes the statistics from the stored norms without reading the crosscoder again.
 class EvolutionPage : public WorkflowPage {
     Q_OBJECT
 public:
     explicit EvolutionPage(AppContext &ctx, QWidget *parent = nullptr);
+    ~EvolutionPage() override;
+
+    /// Analyses the crosscoder folder at `path` (a job; errors go to the app's banner).
+    void openCrosscoder(const QString &path);
+    /// Shows the most recent evolution run of the open workspace, if any.
+    void showLatestRun();
+    void setLevel(double level);
+    /// Plots these features' curves; the first one's similarity heatmap is shown.
+    void selectFeatures(const QList<qint64> &features);
+
+    bool isBusy() const { return m_busy > 0; }
+    EvolutionFeatureModel *featureModel() const { return m_model; }
+    EvolutionFeatureFilter *featureFilter() const { return m_filter; }
+    QTableView *table() const { return m_table; }
+    const EvolutionResult *result() const { return m_result.get(); }
+
+Q_SIGNALS:
+    /// A result (new or recomputed) is on screen.
+    void resultShown();
+
+private:
+    QWidget *buildContent();
+    QWidget *buildTablePane();
+    QWidget *buildFigurePane();
+    void chooseFolder();
+    void onArtifactRequested(qint64 id);
+    void display(std::shared_ptr<const EvolutionResult> result);
+    /// Summarises `base`'s data with the emergence `level` in a job, then shows it.
+    void recompute(std::shared_ptr<const EvolutionResult> base, double level);
+    /// Records the result as an "evolution" run of the workspace; returns it with its run id.
+    std::shared_ptr<const EvolutionResult> storeRun(std::shared_ptr<EvolutionResult> result);
+    void refreshLabels();
+    void updatePopulation();
+    void updateSelection();
+    void requestSimilarity(qint64 feature);
+    void setBusy(bool busy, const QString &status);
+    QString labelScope() const;
+
+    std::shared_ptr<const EvolutionResult> m_result;
+    std::shared_ptr<DecoderSource> m_source; ///< opened lazily for per-feature reads
+    qint64 m_artifactId = 0;
+    int m_busy = 0;
+
+    EvolutionFeatureModel *m_model;
+    EvolutionFeatureFilter *m_filter;
+    QTableView *m_table = nullptr;
+    QLabel *m_path = nullptr;
+    QLabel *m_status = nullptr;
+    QDoubleSpinBox *m_level = nullptr;
+    QSpinBox *m_maxCurves = nullptr;
+    QCheckBox *m_normalised = nullptr;
+    QLineEdit *m_search = nullptr;
+    QSpinBox *m_psiLo = nullptr;
+    QSpinBox *m_psiHi = nullptr;
+    QCheckBox *m_hideDead = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QWidget *m_diffTab = nullptr;
+    FigureView *m_population = nullptr;
+    FigureView *m_psiHistogram = nullptr;
+    FigureView *m_turning = nullptr;
+    FigureView *m_curves = nullptr;
+    FigureView *m_similarity = nullptr;
+    FigureView *m_relativeNorm = nullptr;
+    FigureView *m_sharedCosine = nullptr;
 };
 
 } // namespace gb
