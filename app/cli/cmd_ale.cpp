@@ -4,41 +4,13 @@
 
 #include "jobs/cancel.h"
 #include "tabular/ale.h"
+#include "tabular/resultjson.h"
 
 #include <QCommandLineParser>
 
 namespace gb::cli {
 
 namespace {
-
-template<typename T>
-Json matrix(const std::vector<T> &v, std::size_t rows, std::size_t cols)
-{
-    Json out = Json::array();
-    for (std::size_t r = 0; r < rows; ++r)
-        out.push(Json::arrayOf(std::vector<T>(v.begin() + std::ptrdiff_t(r * cols), v.begin() + std::ptrdiff_t((r + 1) * cols))));
-    return out;
-}
-
-Json resultJson(const tabular::AleResult &r, const TabularData &data)
-{
-    Json j = Json::object();
-    j.set("feature", data.names[std::size_t(r.features[0])]);
-    if (r.features.size() == 2) {
-        const std::size_t e1 = r.edges[0].size(), e2 = r.edges[1].size();
-        j.set("feature2", data.names[std::size_t(r.features[1])])
-            .set("edges", Json(Json::Array{Json::arrayOf(r.edges[0]), Json::arrayOf(r.edges[1])}))
-            .set("ale", matrix(r.ale, e1, e2))
-            .set("counts", matrix(r.counts, e1 - 1, e2 - 1));
-        return j;
-    }
-    j.set("edges", Json::arrayOf(r.edges[0])).set("ale", Json::arrayOf(r.ale)).set("counts", Json::arrayOf(r.counts));
-    if (r.categorical)
-        j.set("levels", Json::arrayOf(r.levels));
-    if (!r.bandLower.empty())
-        j.set("band", Json::object().set("lower", Json::arrayOf(r.bandLower)).set("upper", Json::arrayOf(r.bandUpper)));
-    return j;
-}
 
 int runAle(Context &ctx)
 {
@@ -59,7 +31,7 @@ int runAle(Context &ctx)
     progress.flush();
     const double computeSeconds = watch.lap();
 
-    Json result = resultJson(r, in.data);
+    Json result = tabular::aleJson(r, in.data);
     result.set("bins", o.bins).set("edge_convention", tabular::toString(o.edges)).set("rows", in.data.rows)
         .set("response", in.model->describe());
     Json params = tabularParams(ctx, in);

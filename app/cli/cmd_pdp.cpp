@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "jobs/cancel.h"
 #include "tabular/pdp.h"
+#include "tabular/resultjson.h"
 
 #include <QCommandLineParser>
 
@@ -70,56 +71,6 @@ tabular::PdpOptions pdpOptions(Context &ctx, const TabularData &data)
     return o;
 }
 
-// A flat row-major vector as nested lists of `inner` values.
-Json nested(const std::vector<double> &v, std::size_t inner)
-{
-    Json out = Json::array();
-    for (std::size_t begin = 0; begin < v.size(); begin += inner)
-        out.push(Json::arrayOf(std::vector<double>(v.begin() + std::ptrdiff_t(begin), v.begin() + std::ptrdiff_t(begin + inner))));
-    return out;
-}
-
-Json resultJson(const tabular::PdpResult &r, const TabularData &data)
-{
-    Json j = Json::object();
-    const bool twoD = r.grid.size() == 2;
-    const std::size_t inner = twoD ? r.grid[1].size() : r.grid[0].size();
-    j.set("feature", data.names[std::size_t(r.features[0])]);
-    if (twoD) {
-        j.set("feature2", data.names[std::size_t(r.features[1])]);
-        j.set("grid", Json(Json::Array{Json::arrayOf(r.grid[0]), Json::arrayOf(r.grid[1])}));
-        j.set("average", nested(r.average, inner));
-    } else {
-        j.set("grid", Json::arrayOf(r.grid[0]));
-        j.set("average", Json::arrayOf(r.average));
-    }
-    for (std::size_t k = 0; k < r.features.size(); ++k)
-        if (!data.levelLabels[std::size_t(r.features[k])].empty()) {
-            Json labels = Json::array();
-            for (double v : r.grid[k])
-                labels.push(data.levelText(r.features[k], v));
-            j.set(k == 0 ? "levels" : "levels2", labels);
-        }
-    if (!r.iceRows.empty()) {
-        Json individual = Json::array();
-        const std::size_t points = std::size_t(r.points());
-        for (std::size_t k = 0; k < r.iceRows.size(); ++k) {
-            const std::vector<double> curve(r.individual.begin() + std::ptrdiff_t(k * points),
-                                            r.individual.begin() + std::ptrdiff_t((k + 1) * points));
-            individual.push(twoD ? nested(curve, inner) : Json::arrayOf(curve));
-        }
-        j.set("individual", individual);
-        if (std::int64_t(r.iceRows.size()) < data.rows)
-            j.set("ice_rows", Json::arrayOf(r.iceRows));
-    }
-    j.set("centered", r.centered);
-    if (r.centered && !twoD)
-        j.set("anchor", r.anchor);
-    if (!r.bandLower.empty())
-        j.set("band", Json::object().set("lower", Json::arrayOf(r.bandLower)).set("upper", Json::arrayOf(r.bandUpper)));
-    return j;
-}
-
 int runPdp(Context &ctx)
 {
     Stopwatch watch;
@@ -133,7 +84,7 @@ int runPdp(Context &ctx)
     progress.flush();
     const double computeSeconds = watch.lap();
 
-    Json result = resultJson(r, in.data);
+    Json result = tabular::pdpJson(r, in.data);
     result.set("rows", in.data.rows).set("response", in.model->describe());
     Json params = tabularParams(ctx, in);
     params.set("grid_resolution", options.grids[0].resolution)

@@ -127,7 +127,13 @@ void HeatmapFigure::render(QPainter *painter, const QRectF &rect) const
     y.ticks = m_rowLabels.size() == m_rows ? TickMode::Category : TickMode::Integer;
     x.categories = labelsOr(m_colLabels, m_cols);
     y.categories = labelsOr(m_rowLabels, m_rows);
-    const Scale xs = Scale::linear(-0.5, m_cols - 0.5), ys = Scale::linear(-0.5, m_rows - 0.5);
+    Scale xs = Scale::linear(-0.5, m_cols - 0.5), ys = Scale::linear(-0.5, m_rows - 0.5);
+    if (m_extent) {
+        x.ticks = y.ticks = TickMode::Auto;
+        y.reversed = false;
+        xs = Scale::linear(m_extent->x0, m_extent->x1);
+        ys = Scale::linear(m_extent->y0, m_extent->y1);
+    }
     const PlotFrame frame(Axis(AxisEdge::Bottom, x, xs), Axis(AxisEdge::Left, y, ys), m_title);
     const ColorBar bar(colorMap(), colorScale(), m_barTitle);
     const PlotFrame::Layout L = frame.layout(painter, style(), rect, [&](double h) { return bar.width(painter, style(), h); });
@@ -175,6 +181,8 @@ QByteArray HeatmapFigure::dataJson() const
         .set("diverging", m_diverging);
     if (m_range)
         j.set("range", Json::array().push(m_range->first).push(m_range->second));
+    if (m_extent)
+        j.set("extent", Json::array().push(m_extent->x0).push(m_extent->x1).push(m_extent->y0).push(m_extent->y1));
     j.set("values", std::move(values));
     return dump(j);
 }
@@ -198,6 +206,10 @@ std::unique_ptr<Figure> HeatmapFigure::fromJson(const Json &json)
     f->m_diverging = toFlag(json, "diverging", false);
     if (const Json *r = json.find("range"); r && r->isArray() && r->size() == 2)
         f->setRange(r->toArray()[0].toDouble("range"), r->toArray()[1].toDouble("range"));
+    if (const Json *e = json.find("extent"); e && e->isArray() && e->size() == 4) {
+        const auto &a = e->toArray();
+        f->setExtent(a[0].toDouble("extent"), a[1].toDouble("extent"), a[2].toDouble("extent"), a[3].toDouble("extent"));
+    }
     return f;
 }
 

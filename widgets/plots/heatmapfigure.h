@@ -49,6 +49,10 @@ public:
     void setDiverging(bool d) { m_diverging = d; }
     /// Fixed colour range (else the data's; symmetric when diverging).
     void setRange(double lo, double hi) { m_range = std::make_pair(lo, hi); }
+    /// Numeric axes instead of per-cell labels: the columns evenly cover [x0, x1] left to right
+    /// and the rows [y0, y1] bottom to top (row 0 is the top, at y1); ticks fall on round values.
+    /// For surfaces sampled on a regular grid (partial dependence, densities).
+    void setExtent(double x0, double x1, double y0, double y1) { m_extent = {x0, x1, y0, y1}; }
 
     int rows() const { return m_rows; }
     int cols() const { return m_cols; }
@@ -70,6 +74,10 @@ private:
     QStringList m_rowLabels, m_colLabels;
     bool m_diverging = false;
     std::optional<std::pair<double, double>> m_range;
+    struct Extent {
+        double x0, x1, y0, y1;
+    };
+    std::optional<Extent> m_extent;
 
     mutable std::mutex m_cacheMutex;
     mutable QImage m_cache;

@@ -179,21 +179,35 @@ std::vector<LegendEntry> XYFigure::legendEntries() const
     return entries;
 }
 
+PlotFrame XYFigure::frame() const
+{
+    const Ranges r = ranges();
+    return PlotFrame(Axis(AxisEdge::Bottom, m_x, fitScale(m_x, r.x.lo, r.x.hi, r.x.minPositive, 0.02)),
+                     Axis(AxisEdge::Left, m_y, fitScale(m_y, r.y.lo, r.y.hi, r.y.minPositive, 0.05)), m_title);
+}
+
+PlotFrame::Layout XYFigure::plotLayout(QPainter *painter, const QRectF &rect) const
+{
+    const double pt = pointScale(painter);
+    const Legend legend(m_legend == LegendPosition::None ? std::vector<LegendEntry>() : legendEntries());
+    PlotFrame::StripWidth strip;
+    if (m_legend == LegendPosition::Outside && !legend.isEmpty()) {
+        const double width = legend.size(painter, style()).width() + 6 * pt;
+        strip = [width](double) { return width; };
+    }
+    return frame().layout(painter, style(), rect, strip);
+}
+
 void XYFigure::render(QPainter *painter, const QRectF &rect) const
 {
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     fillBackground(painter, style(), rect);
     const double pt = pointScale(painter);
-    const Ranges r = ranges();
-    const PlotFrame frame(Axis(AxisEdge::Bottom, m_x, fitScale(m_x, r.x.lo, r.x.hi, r.x.minPositive, 0.02)),
-                          Axis(AxisEdge::Left, m_y, fitScale(m_y, r.y.lo, r.y.hi, r.y.minPositive, 0.05)), m_title);
+    const PlotFrame frame = this->frame();
     const Legend legend(m_legend == LegendPosition::None ? std::vector<LegendEntry>() : legendEntries());
     const QSizeF legendSize = legend.size(painter, style());
-    PlotFrame::StripWidth strip;
-    if (m_legend == LegendPosition::Outside && !legend.isEmpty())
-        strip = [&](double) { return legendSize.width() + 6 * pt; };
-    const PlotFrame::Layout L = frame.layout(painter, style(), rect, strip);
+    const PlotFrame::Layout L = plotLayout(painter, rect);
     frame.paintGrid(painter, style(), L);
 
     painter->save();

@@ -5,6 +5,7 @@
 #include "figure.h"
 #include "legend.h"
 #include "marker.h"
+#include "plotframe.h"
 
 #include <memory>
 #include <vector>
@@ -78,9 +79,14 @@ public:
     const std::vector<XYSeries> &series() const { return m_series; }
     const std::vector<XYBand> &bands() const { return m_bands; }
 
+    /// Where render() puts the data area and its scales for `rect` on this painter's device:
+    /// views use it to map mouse positions to data (hover, picking).
+    PlotFrame::Layout plotLayout(QPainter *painter, const QRectF &rect) const;
+
 private:
     struct Ranges;
     Ranges ranges() const;
+    PlotFrame frame() const;
     QColor seriesColor(std::size_t i) const;
     std::vector<LegendEntry> legendEntries() const;
 
