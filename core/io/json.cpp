@@ -2,6 +2,7 @@
 #include "io/json.h"
 
 #include "common/error.h"
+#include "common/utf8.h"
 
 #include <charconv>
 #include <cmath>
@@ -315,60 +316,14 @@ private:
         return v;
     }
 
-    static void appendUtf8(std::string &out, unsigned cp)
-    {
-        if (cp < 0x80) {
-            out += char(cp);
-        } else if (cp < 0x800) {
-            out += char(0xC0 | (cp >> 6));
-            out += char(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += char(0xE0 | (cp >> 12));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        } else {
-            out += char(0xF0 | (cp >> 18));
-            out += char(0x80 | ((cp >> 12) & 0x3F));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        }
-    }
-
     // Copies one UTF-8 encoded character, rejecting overlong forms and surrogates.
     void copyUtf8Char(std::string &out)
     {
-        const auto b0 = static_cast<unsigned char>(m_text[m_pos]);
-        int len = 0;
-        unsigned cp = 0;
-        if (b0 < 0x80) {
-            out += char(b0);
-            ++m_pos;
-            return;
-        } else if ((b0 & 0xE0) == 0xC0) {
-            len = 2;
-            cp = b0 & 0x1F;
-        } else if ((b0 & 0xF0) == 0xE0) {
-            len = 3;
-            cp = b0 & 0x0F;
-        } else if ((b0 & 0xF8) == 0xF0) {
-            len = 4;
-            cp = b0 & 0x07;
-        } else {
+        std::size_t length = 0;
+        if (unicode::decodeUtf8(m_text, m_pos, length) == unicode::kInvalid)
             fail("invalid UTF-8");
-        }
-        if (m_pos + std::size_t(len) > m_text.size())
-            fail("truncated UTF-8 sequence");
-        for (int i = 1; i < len; ++i) {
-            const auto b = static_cast<unsigned char>(m_text[m_pos + std::size_t(i)]);
-            if ((b & 0xC0) != 0x80)
-                fail("invalid UTF-8");
-            cp = (cp << 6) | (b & 0x3F);
-        }
-        static const unsigned minForLen[5] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < minForLen[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            fail("invalid UTF-8");
-        out.append(m_text.data() + m_pos, std::size_t(len));
-        m_pos += std::size_t(len);
+        out.append(m_text.data() + m_pos, length);
+        m_pos += length;
     }
 
     std::string parseString()
@@ -415,7 +370,7 @@ private:
                 } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
                     fail("unpaired surrogate in \\u escape");
                 }
-                appendUtf8(out, cp);
+                unicode::appendUtf8(out, cp);
                 break;
             }
             default: fail("unknown escape");

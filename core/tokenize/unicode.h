@@ -1,19 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "common/utf8.h"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace gb::unicode {
-
-/// Marks a byte that does not start a valid UTF-8 sequence; decoding treats it as one character.
-constexpr char32_t kInvalid = 0xFFFFFFFF;
-
-/// Decodes the code point at `text[pos]`, setting `length` to its byte count. Invalid, overlong,
-/// surrogate or truncated sequences give kInvalid with length 1, so every byte is consumed once.
-char32_t decodeUtf8(std::string_view text, std::size_t pos, std::size_t &length);
-void appendUtf8(std::string &out, char32_t cp);
 
 /// The character classes of the GPT-2 pattern: \p{L}, \p{N}, \s (Unicode White_Space) and the rest.
 enum class CharClass : unsigned char { Letter, Number, Space, Other };
