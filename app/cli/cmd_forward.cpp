@@ -6,12 +6,9 @@
 #include "io/safetensors.h"
 #include "models/hookpoints.h"
 #include "models/transformermodel.h"
+#include "tokenize/tokenizer_loader.h"
 
 #include <ATen/ATen.h>
-
-#include <QFileInfo>
-
-#include <filesystem>
 
 namespace gb::cli {
 
@@ -32,25 +29,37 @@ std::vector<std::int64_t> parseIds(const QString &text)
     return ids;
 }
 
-bool hasTokenizer(const std::string &dir)
-{
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path d(dir);
-    return fs::is_regular_file(d / "tokenizer.json", ec)
-           || (fs::is_regular_file(d / "vocab.json", ec) && fs::is_regular_file(d / "merges.txt", ec));
-}
+struct Prompt {
+    std::vector<std::int64_t> ids;
+    Json tokens; ///< display strings when the prompt came as text
+};
 
-std::vector<std::int64_t> promptIds(Context &ctx, const std::string &modelDir)
+Prompt readPrompt(Context &ctx, const std::string &modelDir)
 {
     const bool text = ctx.isSet(QStringLiteral("text")), ids = ctx.isSet(QStringLiteral("ids"));
     if (text == ids)
         throw Error::badInput("give exactly one of --text or --ids");
-    if (ids)
-        return parseIds(ctx.value(QStringLiteral("ids")));
-    if (!hasTokenizer(modelDir))
-        throw Error::badInput(modelDir + ": no tokenizer (tokenizer.json, or vocab.json + merges.txt); pass --ids instead of --text");
-    throw Error::badInput("--text needs the tokenizer, which this build does not include yet; pass --ids");
+    Prompt p;
+    if (ids) {
+        p.ids = parseIds(ctx.value(QStringLiteral("ids")));
+    } else {
+        const auto tokenizer = loadTokenizer(modelDir); // BadInput "missing tokenizer: ..." when absent
+        p.tokens = Json::array();
+        if (ctx.isSet(QStringLiteral("prepend-bos"))) {
+            const auto bos = bosTokenId(modelDir, *tokenizer);
+            if (!bos)
+                throw Error::badInput("--prepend-bos: " + modelDir + " names no BOS token");
+            p.ids.push_back(*bos);
+            p.tokens.push(tokenizer->decodeText({*bos}));
+        }
+        for (const Token &t : tokenizer->encode(ctx.value(QStringLiteral("text")).toStdString())) {
+            p.ids.push_back(t.id);
+            p.tokens.push(t.text);
+        }
+    }
+    if (p.ids.empty())
+        throw Error::badInput("the prompt has no tokens");
+    return p;
 }
 
 Json shapeJson(const at::Tensor &t)
@@ -71,7 +80,8 @@ int runForward(Context &ctx)
     std::vector<std::string> capture;
     for (const QString &h : ctx.args().values(QStringLiteral("capture")))
         capture.push_back(h.toStdString());
-    const std::vector<std::int64_t> ids = promptIds(ctx, modelDir);
+    const Prompt prompt = readPrompt(ctx, modelDir);
+    const std::vector<std::int64_t> &ids = prompt.ids;
     const auto model = TransformerModel::load(modelDir, load);
     for (const std::string &h : capture)
         model->hooks().require(h); // unknown names fail before any compute
@@ -99,8 +109,10 @@ int runForward(Context &ctx)
     result.set("model", modelDir)
         .set("config", model->config().summaryJson())
         .set("processing", load.processing.toString())
-        .set("ids", Json::arrayOf(ids))
-        .set("out", out)
+        .set("ids", Json::arrayOf(ids));
+    if (!prompt.tokens.isNull())
+        result.set("tokens", prompt.tokens);
+    result.set("out", out)
         .set("tensors", written);
     Json params = Json::object();
     params.set("ids", Json::arrayOf(ids)).set("capture", Json::arrayOf(capture)).set("processing", load.processing.toString());
@@ -123,6 +135,8 @@ Command forwardCommand()
                                     QStringLiteral("TEXT")});
                        p.addOption({QStringLiteral("ids"), QStringLiteral("Prompt token ids, comma-separated."),
                                     QStringLiteral("1,2,3")});
+                       p.addOption({QStringLiteral("prepend-bos"),
+                                    QStringLiteral("With --text: put the model's BOS token first.")});
                        p.addOption({QStringLiteral("capture"),
                                     QStringLiteral("Hook point to save (repeatable), e.g. blocks.3.hook_resid_post."),
                                     QStringLiteral("HOOK")});

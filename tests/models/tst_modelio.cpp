@@ -7,6 +7,7 @@
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
 #include "models/parameterlayout.h"
+#include "tokenize/bytelevel.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void trainingReducesLoss();
     void progressAndCancel();
     void cliForward();
+    void cliForwardText();
     void cliForwardErrors_data();
     void cliForwardErrors();
 
@@ -439,13 +441,41 @@ void TestModelIo::cliForward()
     QCOMPARE(written.at("blocks.1.attn.hook_pattern").sizes(), (at::IntArrayRef{4, 7, 7}));
 }
 
+void TestModelIo::cliForwardText()
+{
+    // A random GPT-2 whose vocabulary is a small byte-level BPE (256 byte tokens + 3 merges),
+    // written in the legacy vocab.json + merges.txt layout.
+    const QString d = dir("with-tokenizer");
+    Json config = Json::parse(R"({"model_type":"gpt2","n_embd":16,"n_head":2,"n_layer":1,"n_positions":16,"vocab_size":259})");
+    TransformerModel::random(ModelConfig::fromJson(config, "c"), 5)->save(d.toStdString());
+    Json vocab = Json::object();
+    for (int b = 0; b < 256; ++b)
+        vocab.set(bytelevel::encodeBytes(std::string(1, char(b))), b);
+    vocab.set("he", 256).set("ll", 257).set("hell", 258);
+    gbtest::writeFile(d + QStringLiteral("/vocab.json"), vocab.dump());
+    gbtest::writeFile(d + QStringLiteral("/merges.txt"), "#version: 0.2\nh e\nl l\nhe ll\n");
+    const QString out = dir("text.safetensors");
+    const CliRun r = runCli({QStringLiteral("forward"), QStringLiteral("--model"), d, QStringLiteral("--text"),
+                             QStringLiteral("hello hell"), QStringLiteral("--out"), out, QStringLiteral("--quiet")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const Json summary = Json::parse(r.out.toStdString());
+    const std::vector<std::int64_t> ids{258, 'o', bytelevel::charToByte(U'\u0120'), 258};
+    std::vector<std::int64_t> got;
+    for (const Json &v : summary.find("ids")->toArray())
+        got.push_back(v.toInt());
+    QCOMPARE(got, ids);
+    QCOMPARE(summary.find("tokens")->toArray()[0].toString(), std::string("hell"));
+    const auto model = loadDir(d);
+    QCOMPARE(maxDiff(gbtest::readAll(out).at("logits"), model->logits(at::tensor(ids, at::kLong))[0]), 0.0);
+}
+
 void TestModelIo::cliForwardErrors_data()
 {
     QTest::addColumn<QString>("args");
     QTest::addColumn<QString>("needle");
     QTest::addRow("unknown hook") << "--ids 1,2 --capture blocks.0.hook_resid_mid"
                                   << "parallel-residual models have no hook_resid_mid";
-    QTest::addRow("no tokenizer") << "--text hello" << "no tokenizer";
+    QTest::addRow("no tokenizer") << "--text hello" << "missing tokenizer";
     QTest::addRow("both inputs") << "--text a --ids 1" << "exactly one of --text or --ids";
     QTest::addRow("bad id") << "--ids 1,x" << "\"x\" is not a token id";
     QTest::addRow("id out of range") << "--ids 1,99" << "token id 99 is outside the vocabulary";
