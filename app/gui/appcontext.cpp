@@ -68,6 +68,8 @@ void AppContext::registerArtifact(const QString &path)
             }
             showStatus(tr("Registered %1 (%2)").arg(QString::fromStdString(a.path), QString::fromStdString(a.kind)));
             Q_EMIT artifactsChanged();
+            if (a.kind == "model")
+                loadModel(QString::fromStdString(a.path));
         },
         [this](const QString &message, bool) { reportError(message); });
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "modelcache.h"
+
 #include <QObject>
 #include <QString>
 
@@ -32,6 +34,13 @@ public:
 
     void reportError(const QString &message) { Q_EMIT errorReported(message); }
     void showStatus(const QString &message) { Q_EMIT statusMessage(message); }
+    /// Language models loaded so far (see ModelCache for the thread contract).
+    ModelCache &models() { return *m_models; }
+    /// Loads a model folder as a job (progress per tensor, cancellable); announces it with
+    /// modelsChanged(). `processing`: "fold_ln,center_writing_weights,center_unembed" or a subset.
+    void loadModel(const QString &path, const QString &processing = QString());
+    /// Forgets a loaded model (jobs using it keep their reference until they end).
+    void unloadModel(const QString &path);
     /// Asks whichever page handles artifacts of this kind to open it.
     void requestOpenArtifact(qint64 artifactId) { Q_EMIT openArtifactRequested(artifactId); }
 
@@ -42,10 +51,13 @@ Q_SIGNALS:
     void errorReported(const QString &message);
     void statusMessage(const QString &message);
     void openArtifactRequested(qint64 artifactId);
+    void modelsChanged();
 
 private:
     JobRunner *m_jobs;
     std::unique_ptr<Workspace> m_workspace;
+    /// Shared with running jobs, which may outlive this object's members during shutdown.
+    std::shared_ptr<ModelCache> m_models = std::make_shared<ModelCache>();
 };
 
 } // namespace gb

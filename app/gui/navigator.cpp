@@ -3,10 +3,12 @@
 
 #include "appcontext.h"
 #include "io/json.h"
+#include "modelrows.h"
 #include "store/workspace.h"
 
 #include <QHeaderView>
 #include <QLocale>
+#include <QMenu>
 #include <QStandardItemModel>
 #include <QTreeView>
 
@@ -58,6 +60,16 @@ Navigator::Navigator(AppContext &ctx, QWidget *parent)
     connect(&ctx, &AppContext::artifactsChanged, this, &Navigator::refresh);
     connect(&ctx, &AppContext::runsChanged, this, &Navigator::refresh);
     connect(&ctx, &AppContext::workspaceChanged, this, &Navigator::refresh);
+    connect(&ctx, &AppContext::modelsChanged, this, &Navigator::refresh);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QTreeView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QString model = modelrows::pathOf(m_view->indexAt(pos));
+        if (model.isEmpty())
+            return;
+        QMenu menu(this);
+        modelrows::addActions(m_ctx, &menu, model);
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
     connect(m_view, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
         const QVariant id = index.siblingAtColumn(0).data(ArtifactIdRole);
         if (id.isValid())
@@ -86,8 +98,12 @@ void Navigator::refresh()
             name->setData(qint64(a.id), ArtifactIdRole);
             auto *details = new QStandardItem(summaryText(a.summaryJson) + QStringLiteral(" \u2014 ")
                                               + locale.formattedDataSize(a.size));
+            if (a.kind == "model")
+                modelrows::decorate(m_ctx, name, details, a.path, a.summaryJson);
             groupItem->appendRow({name, details});
         }
+        if (std::string(g.kind) == "model")
+            modelrows::appendUnregistered(m_ctx, groupItem);
         groupItem->setText(tr(g.label) + QStringLiteral(" (%1)").arg(groupItem->rowCount()));
         m_model->appendRow({groupItem, new QStandardItem()});
     }
@@ -108,6 +124,7 @@ void Navigator::refresh()
     runsItem->setText(tr("Runs (%1)").arg(runsItem->rowCount()));
     m_model->appendRow({runsItem, new QStandardItem()});
     m_view->expandAll();
+    modelrows::spanFactRows(m_view);
     m_view->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
 }
 

@@ -2,6 +2,7 @@
 #include "io/inspect.h"
 
 #include "common/error.h"
+#include "models/modelconfig.h"
 #include "store/workspace.h"
 #include "tokenize/tokenizer_loader.h"
 
@@ -36,6 +37,21 @@ bool startsWith(const fs::path &file, std::string_view magic)
     return in.gcount() == std::streamsize(magic.size()) && head == magic;
 }
 
+/// Layers, width, heads, vocabulary and parameter count from config.json alone (cheap: no
+/// weights are read); an unsupported config keeps the folder a model but says why.
+void addModelFacts(const Json &cfg, const fs::path &dir, PathKind &k)
+{
+    try {
+        const ModelConfig c = ModelConfig::fromJson(cfg, (dir / "config.json").string());
+        k.description = c.summary();
+        const Json facts = c.summaryJson();
+        for (const auto &[key, value] : facts.toObject())
+            k.summary.set(key, value);
+    } catch (const Error &e) {
+        k.description += ": " + std::string(e.what());
+    }
+}
+
 PathKind inspectFolder(const fs::path &dir)
 {
     PathKind k;
@@ -49,6 +65,7 @@ PathKind inspectFolder(const fs::path &dir)
                 for (const char *key : {"n_layer", "num_hidden_layers", "n_embd", "hidden_size", "vocab_size"})
                     if (const Json *v = cfg.find(key))
                         k.summary.set(key, *v);
+                addModelFacts(cfg, dir, k);
                 const TokenizerFiles tokenizer = findTokenizerFiles(dir.string());
                 k.summary.set("tokenizer", tokenizer.describe());
                 k.description += tokenizer.format == TokenizerFiles::Format::None

@@ -122,14 +122,21 @@ void readNeox(const ConfigReader &r, ModelConfig &c)
                 + std::to_string(c.rotaryDim) + ")");
 }
 
-std::string megaParams(std::int64_t n)
+} // namespace
+
+std::string formatParameterCount(std::int64_t n)
 {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1fM", double(n) / 1e6);
+    if (n < 1000)
+        std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(n));
+    else if (n < 1000000)
+        std::snprintf(buf, sizeof buf, "%.1fK", double(n) / 1e3);
+    else if (n < 1000000000)
+        std::snprintf(buf, sizeof buf, "%.1fM", double(n) / 1e6);
+    else
+        std::snprintf(buf, sizeof buf, "%.2fB", double(n) / 1e9);
     return buf;
 }
-
-} // namespace
 
 std::vector<std::string> ModelConfig::supportedModelTypes()
 {
@@ -220,7 +227,7 @@ std::string ModelConfig::summary() const
 {
     return modelType() + ": " + std::to_string(nLayers) + " layers, d_model " + std::to_string(dModel) + ", "
            + std::to_string(nHeads) + " heads, vocab " + std::to_string(vocabSize) + ", "
-           + megaParams(parameterCount()) + " parameters";
+           + formatParameterCount(parameterCount()) + " parameters";
 }
 
 Json ModelConfig::summaryJson() const

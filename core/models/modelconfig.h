@@ -58,4 +58,7 @@ struct ModelConfig {
     bool operator!=(const ModelConfig &o) const { return !(*this == o); }
 };
 
+/// "950", "19.2K", "124.4M", "6.86B".
+std::string formatParameterCount(std::int64_t n);
+
 } // namespace gb

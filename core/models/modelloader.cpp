@@ -117,10 +117,8 @@ std::shared_ptr<TransformerModel> TransformerModel::load(const std::string &dir,
     }
     torchGuard(dir + ": binding weights", [&] { impl->bind(); });
     if (options.processing.any()) {
-        prog.beginStage("processing weights (" + options.processing.toString() + ")", 0.6, 1.0);
-        if (cancel)
-            cancel->throwIfCancelled();
-        torchGuard(dir + ": weight processing", [&] { processWeights(*impl, options.processing); });
+        prog.beginStage("processing weights (" + options.processing.toString() + ")", 0.6, 1.0, "layers");
+        torchGuard(dir + ": weight processing", [&] { processWeights(*impl, options.processing, prog, cancel); });
     }
     prog.flush();
     return std::shared_ptr<TransformerModel>(new TransformerModel(std::move(impl)));

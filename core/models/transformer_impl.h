@@ -49,7 +49,9 @@ struct TransformerState {
 };
 
 /// TransformerLens weight processing (spec-facts 8.4), replacing the affected entries of
-/// `impl.params` with owned, processed tensors. Calls bind().
-void processWeights(TransformerState &impl, const ProcessingOptions &options);
+/// `impl.params` with owned, processed tensors. Reports per layer, checks `cancel` between
+/// layers. Calls bind().
+void processWeights(TransformerState &impl, const ProcessingOptions &options, Progress &progress,
+                    const CancelToken *cancel);
 
 } // namespace gb

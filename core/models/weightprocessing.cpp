@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // TransformerLens-style weight processing (spec-facts 8.4) on HF-layout tensors.
+#include "jobs/cancel.h"
+#include "jobs/progress.h"
 #include "models/parameterlayout.h"
 #include "models/transformer_impl.h"
 
@@ -56,7 +58,7 @@ std::string biasOf(const std::string &weightName)
 
 } // namespace
 
-void processWeights(TransformerState &impl, const ProcessingOptions &o)
+void processWeights(TransformerState &impl, const ProcessingOptions &o, Progress &progress, const CancelToken *cancel)
 {
     const ModelConfig &c = impl.config;
     auto &p = impl.params;
@@ -65,12 +67,22 @@ void processWeights(TransformerState &impl, const ProcessingOptions &o)
     if (c.tiedEmbeddings && !p.count(unembed))
         p[unembed] = p.at(g.embed).detach().clone(); // processing changes W_E and W_U differently
     const int in = inputAxis(c);
-    if (o.foldLn) {
-        for (int i = 0; i < c.nLayers; ++i) {
-            const LayerNames n = layerNames(c, i);
+    const int out = 1 - in; // the d_model axis of a residual writer
+    for (int i = 0; i < c.nLayers; ++i) {
+        if (cancel)
+            cancel->throwIfCancelled();
+        const LayerNames n = layerNames(c, i);
+        if (o.foldLn) {
             foldInto(p, c, n.ln1Weight, n.ln1Bias, n.qkvWeight, biasOf(n.qkvWeight));
             foldInto(p, c, n.ln2Weight, n.ln2Bias, n.mlpInWeight, n.mlpInBias);
         }
+        if (o.centerWritingWeights) {
+            centerWriter(p, n.outWeight, out, biasOf(n.outWeight));
+            centerWriter(p, n.mlpOutWeight, out, n.mlpOutBias);
+        }
+        progress.update(i + 1, c.nLayers);
+    }
+    if (o.foldLn) {
         // The unembedding is [vocab, d] (Linear layout) for both architectures.
         const at::Tensor gamma = f64(p.at(g.lnFinalWeight)), beta = f64(p.at(g.lnFinalBias));
         const at::Tensor u = f64(p.at(unembed));
@@ -86,12 +98,6 @@ void processWeights(TransformerState &impl, const ProcessingOptions &o)
         centerWriter(p, g.embed, 1);
         if (!g.posEmbed.empty())
             centerWriter(p, g.posEmbed, 1);
-        const int outAxis = 1 - in; // the d_model axis of a writer
-        for (int i = 0; i < c.nLayers; ++i) {
-            const LayerNames n = layerNames(c, i);
-            centerWriter(p, n.outWeight, outAxis, biasOf(n.outWeight));
-            centerWriter(p, n.mlpOutWeight, outAxis, n.mlpOutBias);
-        }
     }
     if (o.centerUnembed) {
         const at::Tensor u = f64(p.at(unembed));
