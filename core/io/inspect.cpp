@@ -43,7 +43,6 @@ void addModelFacts(const Json &cfg, const fs::path &dir, PathKind &k)
 {
     try {
         const ModelConfig c = ModelConfig::fromJson(cfg, (dir / "config.json").string());
-        k.description = c.summary();
         const Json facts = c.summaryJson();
         for (const auto &[key, value] : facts.toObject())
             k.summary.set(key, value);

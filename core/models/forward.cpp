@@ -287,7 +287,9 @@ struct TransformerForward {
 ForwardResult TransformerModel::forward(const ForwardInput &input, const ForwardOptions &options) const
 {
     ForwardResult result;
-    c10::InferenceMode guard(options.inference);
+    std::optional<c10::InferenceMode> guard; // only ever switched on: a caller's own mode stands
+    if (options.inference)
+        guard.emplace();
     TransformerForward f(*m, options, result);
     if (input.cache) {
         require(options.logits, "forward", "a forward with a KV cache must run to the logits");

@@ -44,7 +44,8 @@ struct LoadOptions {
 using HookFn = std::function<at::Tensor(const at::Tensor &value, const std::string &hook)>;
 
 /// Keys and values of past positions, for incremental decoding (generation). Start empty, pass
-/// to successive forwards; each forward appends its tokens.
+/// to successive forwards; each forward appends its tokens at the next positions. Batched use
+/// assumes rows of equal length (padding masks are carried along, positions are not shifted).
 class KVCache {
 public:
     std::int64_t length() const { return m_length; }
