@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -29,6 +30,18 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 double seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+/// CPU seconds of this process (all threads): stable on a shared machine where wall time is not.
+double cpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+struct Timing {
+    double wall = 0, cpu = 0; ///< medians, seconds
+};
 
 double rssMb()
 {
@@ -83,20 +96,22 @@ int measureLoad(const std::string &dir, int batch, int tokens)
     return 0;
 }
 
-double medianForward(const gb::TransformerModel &model, const at::Tensor &ids, int iters,
-                     const gb::ForwardOptions &options)
+Timing medianForward(const gb::TransformerModel &model, const at::Tensor &ids, int iters, const gb::ForwardOptions &options)
 {
     gb::ForwardInput in;
     in.tokens = ids;
     model.forward(in, options); // warm-up
-    std::vector<double> times;
+    std::vector<double> wall, cpu;
     for (int i = 0; i < iters; ++i) {
         const auto t = Clock::now();
+        const double c = cpuSeconds();
         model.forward(in, options);
-        times.push_back(seconds(t));
+        wall.push_back(seconds(t));
+        cpu.push_back(cpuSeconds() - c);
     }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
+    std::sort(wall.begin(), wall.end());
+    std::sort(cpu.begin(), cpu.end());
+    return {wall[wall.size() / 2], cpu[cpu.size() / 2]};
 }
 
 } // namespace
@@ -140,7 +155,8 @@ int main(int argc, char **argv)
     const at::Tensor ids = at::randint(0, model->config().vocabSize, {batch, tokens}, at::kLong);
     std::stringstream list(threadList);
     std::string item;
-    std::printf("\n| threads | Glassbox tok/s | PyTorch eager tok/s | ratio | Glassbox to blocks.5.hook_resid_post tok/s |\n"
+    std::printf("\nTokens per second of wall time / per CPU-second (all threads):\n\n"
+                "| threads | Glassbox | PyTorch eager | ratio (wall / CPU) | Glassbox, stop after blocks.5.hook_resid_post |\n"
                 "|---|---|---|---|---|\n");
     while (std::getline(list, item, ',')) {
         const int threads = std::stoi(item);
@@ -148,17 +164,21 @@ int main(int argc, char **argv)
         gb::ForwardOptions full;
         full.inference = true;
         // Ours before and after PyTorch, averaged, so drift in machine load hits both sides alike.
-        double ours = double(batch * tokens) / medianForward(*model, ids, iters, full);
+        const double n = double(batch * tokens);
+        const Timing before = medianForward(*model, ids, iters, full);
         const std::string py = run("/usr/bin/python3 '" + script + "' '" + dir.string() + "' " + std::to_string(batch) + " "
                                    + std::to_string(tokens) + " " + std::to_string(threads) + " " + std::to_string(iters));
         const gb::Json pj = gb::Json::parse(py, "bench_model_torch.py");
-        const double theirs = pj.find("tokens_per_s")->toDouble();
-        ours = 0.5 * (ours + double(batch * tokens) / medianForward(*model, ids, iters, full));
+        const Timing after = medianForward(*model, ids, iters, full);
+        const double oursWall = n / (0.5 * (before.wall + after.wall)), oursCpu = n / (0.5 * (before.cpu + after.cpu));
+        const double theirsWall = n / pj.find("median_s")->toDouble(), theirsCpu = n / pj.find("median_cpu_s")->toDouble();
         gb::ForwardOptions stop = full;
         stop.logits = false;
         stop.capture = {"blocks.5.hook_resid_post"};
-        const double stopped = double(batch * tokens) / medianForward(*model, ids, iters, stop);
-        std::printf("| %d | %.0f | %.0f | %.2f | %.0f |\n", threads, ours, theirs, ours / theirs, stopped);
+        const Timing stopped = medianForward(*model, ids, iters, stop);
+        std::printf("| %d | %.0f / %.0f | %.0f / %.0f | %.2f / %.2f | %.0f / %.0f |\n", threads, oursWall, oursCpu, theirsWall,
+                    theirsCpu, oursWall / theirsWall, oursCpu / theirsCpu, n / stopped.wall, n / stopped.cpu);
+        std::fflush(stdout);
     }
     const gb::ComputeInfo info = gb::computeInfo();
     std::printf("\nBLAS: %s; batch %d x %d tokens; median of %d runs after one warm-up (Glassbox: mean of the\n"
