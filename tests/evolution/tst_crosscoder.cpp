@@ -2,6 +2,7 @@
 // Crosscoder loaders: planted crosscoders written by planted.cpp open and stream exactly; every
 // malformed folder fails with its own message.
 #include "dictionaries/crosscoder.h"
+#include "dictionaries/crosscoderwriter.h"
 #include "dictionaries/tensorchecks.h"
 #include "dictionaries/twomodelcrosscoder.h"
 #include "evolution/evolutiondata.h"
@@ -117,6 +118,7 @@ private Q_SLOTS:
     void folderProblems();
     void twoModelCrosscoder();
     void twoModelMalformed();
+    void writerRoundTrip();
     void cliContract();
     void cliLevelAndWorkspace();
     void cliTwoModelAndCheckpoints();
@@ -365,6 +367,31 @@ void TestCrosscoder::twoModelMalformed()
 
 namespace {
 
+/// S = 2, d = 2, F = 3 with weights chosen so that gating differs between the snapshots
+/// (values worked out by hand in encodeDecodeByHand).
+gb::CrosscoderWeights tinyWeights()
+{
+    gb::CrosscoderWeights w;
+    w.encoder = at::tensor({1.f, 0.f, 0.f, 0.f, 1.f, 0.f, /* s1 */ 0.f, 0.f, 1.f, 1.f, 0.f, -1.f}).view({2, 2, 3});
+    w.encoderBias = at::tensor({0.1f, 0.f, 0.f, 0.f, -0.2f, 0.f}).view({2, 3});
+    w.decoder = at::tensor({1.f, 0.f, 0.f, 0.5f, 0.f, 0.f, /* s1 */ 0.f, 0.1f, 2.f, 0.f, 0.6f, 0.8f}).view({2, 3, 2});
+    w.decoderBias = at::tensor({0.5f, 0.f, 0.f, -0.5f}).view({2, 2});
+    w.logThreshold = at::full({3}, std::log(0.3));
+    return w;
+}
+
+gb::CrosscoderConfig tinyConfig(const char *act, const char *norm)
+{
+    gb::CrosscoderConfig c;
+    c.dModel = 2;
+    c.expansionFactor = 1.5;
+    c.dSae = 3;
+    c.activation = std::string(act) == "relu" ? gb::CrosscoderActivation::ReLU : gb::CrosscoderActivation::JumpReLU;
+    c.norm = std::string(norm) == "inference" ? gb::ActivationNorm::Inference : gb::ActivationNorm::DatasetWise;
+    c.hookPoints = {"step100", "step2000"};
+    return c;
+}
+
 gb::Json runEvolutionCli(const QStringList &extra, const QString &out)
 {
     const auto r = runCli(QStringList{QStringLiteral("evolution"), QStringLiteral("--quiet"), QStringLiteral("--out"), out} + extra);
@@ -506,6 +533,58 @@ void TestCrosscoder::cliErrors()
     const auto r = runCli(QStringList{QStringLiteral("evolution")} + args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(needle), qPrintable(r.err));
+}
+
+void TestCrosscoder::writerRoundTrip()
+{
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("cc"));
+    gb::CrosscoderWeights w = tinyWeights();
+    w.datasetNorms = {2.0, 4.0};
+    gb::saveCrosscoder(dir.toStdString(), tinyConfig("jumprelu", "dataset-wise"), w);
+    const auto cc = gb::Crosscoder::open(dir.toStdString());
+    QVERIFY(at::equal(cc->decoderWeight(), w.decoder));
+    QVERIFY(at::equal(cc->encoderWeight(), w.encoder));
+    QCOMPARE(cc->datasetNorms(), (std::vector<double>{2.0, 4.0}));
+    QVERIFY(at::allclose(cc->threshold(), at::full({3}, 0.3)));
+    QCOMPARE(cc->hookPoints(), (std::vector<std::string>{"step100", "step2000"}));
+    QVERIFY(at::equal(cc->encoderBias(), w.encoderBias));
+    QVERIFY(at::equal(cc->decoderBias(), w.decoderBias));
+    QCOMPARE(cc->config().activation, gb::CrosscoderActivation::JumpReLU);
+    QCOMPARE(cc->config().norm, gb::ActivationNorm::DatasetWise);
+    QCOMPARE(cc->inputScale(1), std::sqrt(2.0) / 4.0);
+
+    // Double weights are stored as float32; a rewrite replaces the folder's crosscoder.
+    gb::CrosscoderWeights relu = tinyWeights();
+    relu.encoder = relu.encoder.to(at::kDouble) * 2;
+    relu.logThreshold = at::Tensor();
+    gb::saveCrosscoder(dir.toStdString(), tinyConfig("relu", "inference"), relu);
+    const auto again = gb::Crosscoder::open(dir.toStdString());
+    QVERIFY(at::equal(again->encoderWeight(), tinyWeights().encoder * 2));
+    QVERIFY(!again->threshold().defined());
+    QVERIFY(again->datasetNorms().empty());
+
+    // A write that the reader would refuse leaves the earlier crosscoder as it was.
+    gb::CrosscoderWeights wrongS = tinyWeights();
+    wrongS.decoderBias = at::zeros({3, 2});
+    GB_VERIFY_THROWS(gb::saveCrosscoder(dir.toStdString(), tinyConfig("jumprelu", "inference"), wrongS), "b_D");
+    QVERIFY(at::equal(gb::Crosscoder::open(dir.toStdString())->encoderWeight(), tinyWeights().encoder * 2));
+    QCOMPARE(QDir(dir).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             (QStringList{QStringLiteral("config.json"), QStringLiteral("sae_weights.safetensors")}));
+
+    // A decoder that disagrees with the config is refused with the reader's message, and nothing stays.
+    QTemporaryDir bad;
+    gb::CrosscoderWeights wrong = tinyWeights();
+    wrong.decoder = at::zeros({2, 4, 2});
+    wrong.datasetNorms = {2.0, 4.0};
+    GB_VERIFY_THROWS(gb::saveCrosscoder(bad.path().toStdString(), tinyConfig("jumprelu", "dataset-wise"), wrong),
+                     "W_D dim 1 is 4, but d_sae = int(d_model x expansion_factor) = 3");
+    QVERIFY(!QFile::exists(bad.filePath(QStringLiteral("config.json"))));
+    QVERIFY(!QFile::exists(bad.filePath(QStringLiteral("sae_weights.safetensors"))));
+    gb::CrosscoderWeights noThreshold = tinyWeights();
+    noThreshold.logThreshold = at::Tensor();
+    GB_VERIFY_THROWS(gb::saveCrosscoder(bad.path().toStdString(), tinyConfig("jumprelu", "inference"), noThreshold),
+                     "log threshold is missing");
 }
 
 QTEST_GUILESS_MAIN(TestCrosscoder)
