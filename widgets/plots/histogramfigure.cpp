@@ -118,7 +118,10 @@ void HistogramFigure::render(QPainter *painter, const QRectF &rect) const
         painter->setPen(QPen(style().foreground, 0.8 * pt, Qt::DashLine));
         painter->drawLine(QPointF(px, L.plot.top()), QPointF(px, L.plot.bottom()));
         painter->setPen(style().foreground);
-        drawText(painter, QPointF(px + 2 * pt, L.plot.top()), m.label, Qt::AlignLeft | Qt::AlignTop);
+        // Labels in the right half sit left of their line so they stay inside the plot.
+        const bool right = px > L.plot.center().x();
+        drawText(painter, QPointF(px + (right ? -2 : 2) * pt, L.plot.top()), m.label,
+                 (right ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
     }
     frame.paintAxes(painter, style(), L);
     painter->restore();

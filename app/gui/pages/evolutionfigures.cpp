@@ -136,7 +136,7 @@ std::shared_ptr<Figure> turningPointFigure(const EvolutionResult &r)
     for (std::int64_t t = 1; t < r.data->heads; ++t)
         x.push_back(r.x(t)); // a transition is drawn where it arrives
     fig->xAxis() = stepAxis(r);
-    fig->xAxis().title = r.hasSteps() ? QObject::tr("training step (change since the previous snapshot; log scale)")
+    fig->xAxis().title = r.hasSteps() ? QObject::tr("training step reached (log scale)")
                                       : QObject::tr("snapshot (change since the previous one)");
     fig->yAxis().title = QObject::tr("direction change 1 \u2212 cos(d\u209b, d\u209b\u208a\u2081)");
     fig->yAxis().min = 0.0;
@@ -215,13 +215,12 @@ std::shared_ptr<Figure> relativeNormFigure(const EvolutionResult &r)
         h.counts.push_back(double(c));
     auto fig = std::make_shared<HistogramFigure>(std::move(h));
     const QString a = QString::fromStdString(r.data->headNames[0]), b = QString::fromStdString(r.data->headNames[1]);
-    fig->setTitle(QObject::tr("Relative decoder norm: %1 %2-only, %3 shared, %4 %5-only")
-                      .arg(count(m.aOnly), a, count(m.shared), count(m.bOnly), b));
+    fig->setTitle(QObject::tr("Relative decoder norm (%1 shared)").arg(count(m.shared)));
     fig->setXTitle(QObject::tr("\u2016d_%1\u2016 / (\u2016d_%2\u2016 + \u2016d_%1\u2016)").arg(b, a));
     fig->setYTitle(QObject::tr("features"));
     fig->setLogCounts(true);
-    fig->addMarker(m.options.exclusive, QObject::tr("%1-only").arg(a));
-    fig->addMarker(1.0 - m.options.exclusive, QObject::tr("%1-only").arg(b));
+    fig->addMarker(m.options.exclusive, QObject::tr("%1 %2-only").arg(count(m.aOnly), a));
+    fig->addMarker(1.0 - m.options.exclusive, QObject::tr("%1 %2-only").arg(count(m.bOnly), b));
     return fig;
 }
 
