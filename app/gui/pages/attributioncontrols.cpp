@@ -72,6 +72,7 @@ AttributionControls::AttributionControls(QWidget *parent)
     m_kind->setToolTip(tr("What is explained at the position: log p (Captum's LLM convention), p, or the raw logit.\n"
                           "With a foil token, the logit difference target \u2212 foil."));
     m_position->setRange(-1, 0);
+    m_position->setValue(-1); // "last": QSpinBox starts at 0 otherwise
     m_position->setSpecialValueText(tr("last"));
     m_position->setToolTip(tr("Position whose next-token prediction is explained."));
     m_baseline->setToolTip(tr("The reference input: zero embeddings, or every token replaced by one token.\n"
