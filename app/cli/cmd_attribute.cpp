@@ -104,15 +104,8 @@ std::string tokenText(const CliPrompt &prompt, std::int64_t id)
 
 QString targetTitle(const LmTargetSpec &t, const CliPrompt &prompt)
 {
-    const QString token = QString::fromStdString(tokenText(prompt, t.token));
-    switch (t.kind) {
-    case LmTargetSpec::Kind::Logit: return QStringLiteral("logit of \u201C%1\u201D").arg(token);
-    case LmTargetSpec::Kind::Probability: return QStringLiteral("p(\u201C%1\u201D)").arg(token);
-    case LmTargetSpec::Kind::LogitDifference:
-        return QStringLiteral("logit \u201C%1\u201D \u2212 logit \u201C%2\u201D")
-            .arg(token, QString::fromStdString(tokenText(prompt, t.foil)));
-    default: return QStringLiteral("log p(\u201C%1\u201D)").arg(token);
-    }
+    const QString foil = t.foil >= 0 ? QString::fromStdString(tokenText(prompt, t.foil)) : QString();
+    return plots::targetTitle(QString::fromStdString(toString(t.kind)), QString::fromStdString(tokenText(prompt, t.token)), foil);
 }
 
 /// The contract: the first method's numbers at the top level, every method under

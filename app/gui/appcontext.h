@@ -36,6 +36,8 @@ public:
     void showStatus(const QString &message) { Q_EMIT statusMessage(message); }
     /// Language models loaded so far (see ModelCache for the thread contract).
     ModelCache &models() { return *m_models; }
+    /// The same cache, for jobs to capture (it must outlive a job that is still running).
+    std::shared_ptr<ModelCache> modelCache() const { return m_models; }
     /// Loads a model folder as a job (progress per tensor, cancellable); announces it with
     /// modelsChanged(). `processing`: "fold_ln,center_writing_weights,center_unembed" or a subset.
     void loadModel(const QString &path, const QString &processing = QString());

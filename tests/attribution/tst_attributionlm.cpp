@@ -57,6 +57,27 @@ at::Tensor fromJson(const gb::Json &array, at::IntArrayRef shape)
     return at::tensor(v, at::kDouble).view(shape);
 }
 
+/// The reference case's target; a feature case's SAE (standard: relu((h - b_dec) W_enc + b_enc))
+/// is encoded from the weights the Python script drew.
+gb::LmTargetSpec referenceTarget(const gb::Json &c)
+{
+    const gb::Json &t = *c.find("target");
+    const gb::LmTargetSpec::Kind kind = gb::parseTargetKind(t.find("kind")->toString());
+    if (kind != gb::LmTargetSpec::Kind::Feature)
+        return spec(kind, t.find("token")->toInt(), t.find("position")->toInt(),
+                    t.contains("foil") ? t.find("foil")->toInt() : -1);
+    const gb::Json &sae = *c.find("sae");
+    const std::int64_t d = sae.find("d_in")->toInt(), n = sae.find("d_sae")->toInt();
+    const std::int64_t feature = t.find("feature")->toInt();
+    const at::Tensor wEnc = fromJson(*sae.find("W_enc"), {d, n}).to(at::kFloat).select(1, feature).contiguous();
+    const at::Tensor bEnc = fromJson(*sae.find("b_enc"), {n}).to(at::kFloat)[feature];
+    const at::Tensor bDec = fromJson(*sae.find("b_dec"), {d}).to(at::kFloat);
+    gb::LmTargetSpec s = spec(kind, -1, t.find("position")->toInt());
+    s.featureHook = t.find("hook")->toString();
+    s.featureActivation = [wEnc, bEnc, bDec](const at::Tensor &h) { return at::relu(at::matmul(h - bDec, wEnc) + bEnc); };
+    return s;
+}
+
 } // namespace
 
 class TestAttributionLm : public QObject {
@@ -131,9 +152,7 @@ void TestAttributionLm::igMatchesPythonReference()
     QFETCH(int, index);
     const gb::Json ref = gb::Json::parseFile(referencePath());
     const gb::Json &c = ref.find("cases")->toArray()[std::size_t(index)];
-    const gb::Json &t = *c.find("target");
-    gb::LmTargetSpec s = spec(gb::parseTargetKind(t.find("kind")->toString()), t.find("token")->toInt(),
-                              t.find("position")->toInt(), t.contains("foil") ? t.find("foil")->toInt() : -1);
+    const gb::LmTargetSpec s = referenceTarget(c);
     std::vector<std::int64_t> ids;
     for (const gb::Json &e : c.find("ids")->toArray())
         ids.push_back(e.toInt());
@@ -155,6 +174,8 @@ void TestAttributionLm::igMatchesPythonReference()
     QVERIFY(gbtest::isClose(ig.fBaseline, c.find("f_baseline")->toDouble(), 1e-5, 1e-6));
     QVERIFY(std::fabs(ig.delta - c.find("delta")->toDouble()) < 1e-3 * std::fabs(ig.fX - ig.fBaseline) + 1e-6);
 
+    if (!c.contains("gradient"))
+        return;
     const gb::GradientAttribution g = gb::saliency(lm.gradient, lm.input, /*absolute=*/false);
     const at::Tensor grad = fromJson(*c.find("gradient"), shape);
     QVERIFY((g.attributions - grad).abs().max().item<double>() <= 2e-4 * grad.abs().max().item<double>() + 1e-6);

@@ -139,6 +139,57 @@ def case(name, model_name, ids, target, wrt, baseline, quadrature, steps):
     }
 
 
+def feature_case(name, model_name, ids, hook, position, baseline, steps, d_sae=8, seed=3):
+    """IG of one SAE feature's activation at `position` (spec-facts 9.1 with F = the feature), for
+    a standard SAE (SAELens "standard", apply_b_dec_to_input): f = relu((h - b_dec) W_enc + b_enc).
+    The SAE is random; its weights go into the fixture so the C++ test can write it as a SAELens
+    folder. The explained feature is the one most active at the position on the prompt."""
+    m = Model(model_name)
+    T, d = len(ids), m.cfg["n_embd"]
+    gen = torch.Generator().manual_seed(seed)
+    sae = {"W_enc": torch.randn(d, d_sae, generator=gen, dtype=torch.float64) * 0.5,
+           "b_enc": torch.randn(d_sae, generator=gen, dtype=torch.float64) * 0.1,
+           "W_dec": torch.randn(d_sae, d, generator=gen, dtype=torch.float64) * 0.5,
+           "b_dec": torch.randn(d, generator=gen, dtype=torch.float64) * 0.1}
+    # float32 as stored on disk, so both sides use the same weights
+    sae = {k: v.to(torch.float32).to(torch.float64) for k, v in sae.items()}
+
+    def hook_value(E):
+        W = dict(m.W)
+        W[m.embed_name] = torch.cat([E, m.W[m.embed_name]], 0)
+        return m.forward(m.cfg, W, torch.arange(T))[hook][position]
+
+    def features(E):
+        return torch.relu((hook_value(E) - sae["b_dec"]) @ sae["W_enc"] + sae["b_enc"])
+
+    x = m.embed(torch.tensor(ids))
+    x0 = m.embed(torch.full((T,), int(baseline.split(":")[1])))
+    feature = int(torch.argmax(features(x)).item())
+
+    def F(inp):
+        return features(inp)[feature]
+
+    def grad(inp):
+        inp = inp.detach().requires_grad_(True)
+        return torch.autograd.grad(F(inp), inp)[0]
+
+    alphas, weights = rule("gausslegendre", steps)
+    total = torch.zeros_like(x)
+    for a, w in zip(alphas, weights):
+        total += float(w) * grad(x0 + float(a) * (x - x0))
+    ig = (x - x0) * total
+    f_x, f_0 = F(x).item(), F(x0).item()
+    return {
+        "name": name, "model": model_name, "ids": ids,
+        "target": {"kind": "feature", "hook": hook, "feature": feature, "position": position},
+        "wrt": "token_embeddings", "baseline": baseline, "quadrature": "gausslegendre", "steps": steps,
+        "f_x": f_x, "f_baseline": f_0, "delta": ig.sum().item() - (f_x - f_0),
+        "attributions": ig.reshape(-1).tolist(), "shape": list(ig.shape),
+        "sae": {"architecture": "standard", "d_in": d, "d_sae": d_sae, "hook": hook,
+                **{k: v.reshape(-1).tolist() for k, v in sae.items()}},
+    }
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "fixtures", "attribution", "ig_reference.json")
     torch.set_num_threads(1)
@@ -156,6 +207,8 @@ def main():
         case("neox prob, token baseline, gauss-legendre", "neox-tiny", ids,
              {"kind": "prob", "token": 11, "position": len(ids) - 1}, "token_embeddings", "token:0",
              "gausslegendre", 32),
+        feature_case("gpt2 SAE feature at blocks.0.hook_resid_post, position 5", "gpt2-tiny", ids,
+                     "blocks.0.hook_resid_post", 5, "token:0", 32),
     ]
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w") as f:

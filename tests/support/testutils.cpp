@@ -20,6 +20,13 @@ QString buildDir()
     return qEnvironmentVariable("GLASSBOX_BUILD_DIR", QDir::currentPath());
 }
 
+QString screenshotsDir()
+{
+    const QString dir = buildDir() + QStringLiteral("/screenshots");
+    QDir().mkpath(dir);
+    return dir;
+}
+
 template<typename T>
 static double maxAbsDiffT(const std::vector<T> &a, const std::vector<T> &b)
 {

@@ -16,6 +16,8 @@ namespace gbtest {
 QString fixturesDir();
 /// Build folder (for screenshots and generated artefacts), set by CTest.
 QString buildDir();
+/// <build>/screenshots, created if needed: where GUI tests save what is to be looked at.
+QString screenshotsDir();
 
 /// |a - b| <= atol + rtol * |b|, the numpy.isclose rule.
 inline bool isClose(double a, double b, double rtol = 1e-5, double atol = 1e-8)

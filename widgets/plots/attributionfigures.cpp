@@ -32,7 +32,8 @@ QString detailOf(const AttributionOutcome &o, std::size_t i)
     case AttributionMethod::Lime: parts << QStringLiteral("R\u00B2 %1").arg(number(r.r2, 2)); break;
     case AttributionMethod::KernelShap: parts << (r.exact ? QStringLiteral("exact") : QStringLiteral("%1 coalitions").arg(r.steps)); break;
     case AttributionMethod::Occlusion: parts << QStringLiteral("%1 windows").arg(r.steps); break;
-    default: break;
+    case AttributionMethod::GradientXInput: parts << QStringLiteral("\u0394 %1 vs f(0)").arg(number(r.delta, 2)); break;
+    case AttributionMethod::Saliency: break;
     }
     for (const MethodAgreement &a : o.agreement)
         if (a.a == 0 && std::size_t(a.b) == i)
@@ -42,6 +43,17 @@ QString detailOf(const AttributionOutcome &o, std::size_t i)
 }
 
 } // namespace
+
+QString targetTitle(const QString &kind, const QString &token, const QString &foil)
+{
+    if (kind == QLatin1String("logit"))
+        return QStringLiteral("logit of \u201C%1\u201D").arg(token);
+    if (kind == QLatin1String("prob"))
+        return QStringLiteral("p(\u201C%1\u201D)").arg(token);
+    if (kind == QLatin1String("logit_diff"))
+        return QStringLiteral("logit \u201C%1\u201D \u2212 logit \u201C%2\u201D").arg(token, foil);
+    return QStringLiteral("log p(\u201C%1\u201D)").arg(token);
+}
 
 QStringList tokenLabels(const std::vector<std::string> &texts, const std::vector<std::int64_t> &ids)
 {

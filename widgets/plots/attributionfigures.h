@@ -31,6 +31,10 @@ std::unique_ptr<HeatmapFigure> generationMatrix(const QStringList &tokens, const
 /// Deletion (solid) and insertion (dashed) curves of every method, with their areas in the legend.
 std::unique_ptr<XYFigure> faithfulnessPlot(const AttributionOutcome &outcome, const QString &targetName);
 
+/// How a target reads in titles, `kind` as the CLI names it: "log p(“ Paris”)", "p(…)",
+/// "logit of “…”", "logit “ Paris” − logit “ London”" (logit_diff, with `foil`).
+QString targetTitle(const QString &kind, const QString &token, const QString &foil = {});
+
 /// Token labels for figures: the display strings, or "#id" when there are none.
 QStringList tokenLabels(const std::vector<std::string> &texts, const std::vector<std::int64_t> &ids);
 

@@ -56,6 +56,7 @@ AttributionControls::AttributionControls(QWidget *parent)
     , m_tolerance(new QDoubleSpinBox(this))
     , m_samples(new QSpinBox(this))
     , m_window(new QSpinBox(this))
+    , m_budget(new QSpinBox(this))
     , m_faithfulness(new QCheckBox(tr("deletion / insertion curves"), this))
     , m_words(new QCheckBox(tr("merge sub-words into words"), this))
 {
@@ -89,6 +90,12 @@ AttributionControls::AttributionControls(QWidget *parent)
     m_samples->setToolTip(tr("LIME samples (default 500) and KernelSHAP coalitions (default 2048; exact when all fit)."));
     m_window->setRange(1, 64);
     m_window->setToolTip(tr("Occlusion: tokens replaced together; a token's score averages its windows."));
+    m_budget->setRange(16, 65536);
+    m_budget->setSingleStep(256);
+    m_budget->setValue(1024);
+    m_budget->setSuffix(tr(" MiB"));
+    m_budget->setToolTip(tr("Memory one batch of IG steps or perturbed prompts may use: long prompts run in\n"
+                            "more, smaller batches instead of running out of memory."));
     m_faithfulness->setChecked(true);
 
     auto *form = new QFormLayout(this);
@@ -108,6 +115,7 @@ AttributionControls::AttributionControls(QWidget *parent)
     form->addRow(QString(), adaptive);
     form->addRow(tr("Samples"), m_samples);
     form->addRow(tr("Occlusion window"), m_window);
+    form->addRow(tr("Batch memory"), m_budget);
     form->addRow(QString(), m_faithfulness);
     form->addRow(QString(), m_words);
 
@@ -115,7 +123,7 @@ AttributionControls::AttributionControls(QWidget *parent)
     connect(m_adaptive, &QCheckBox::toggled, this, [this] { updateEnabled(); Q_EMIT changed(); });
     for (QComboBox *c : {m_kind, m_baseline, m_input, m_quadrature})
         connect(c, &QComboBox::currentIndexChanged, this, &AttributionControls::changed);
-    for (QSpinBox *s : {m_position, m_steps, m_samples, m_window})
+    for (QSpinBox *s : {m_position, m_steps, m_samples, m_window, m_budget})
         connect(s, &QSpinBox::valueChanged, this, &AttributionControls::changed);
     connect(m_words, &QCheckBox::toggled, this, &AttributionControls::changed);
     updateEnabled();
@@ -159,6 +167,7 @@ AttributionSettings AttributionControls::settings() const
     s.window = m_window->value();
     s.faithfulness = m_faithfulness->isChecked();
     s.words = m_words->isChecked();
+    s.memoryBudgetMiB = m_budget->value();
     return s;
 }
 
@@ -182,6 +191,7 @@ void AttributionControls::setSettings(const AttributionSettings &s)
     m_window->setValue(s.window);
     m_faithfulness->setChecked(s.faithfulness);
     m_words->setChecked(s.words);
+    m_budget->setValue(s.memoryBudgetMiB);
     updateEnabled();
 }
 

@@ -33,6 +33,7 @@ struct AttributionSettings {
     int window = 1;                     ///< occlusion
     bool faithfulness = true;
     bool words = false;
+    int memoryBudgetMiB = 1024;         ///< what one batch of steps may use
 };
 
 /// The method, target kind, baseline, path and step settings of the attribution page. The
@@ -68,6 +69,7 @@ private:
     QDoubleSpinBox *m_tolerance;
     QSpinBox *m_samples;
     QSpinBox *m_window;
+    QSpinBox *m_budget;
     QCheckBox *m_faithfulness;
     QCheckBox *m_words;
     bool m_foil = false;
