@@ -62,44 +62,32 @@ tabular::PdpOptions pdpOptions(Context &ctx, const TabularData &data)
         throw Error::badInput("--kind must be average, individual or both");
     o.individual = kind != QLatin1String("average");
     o.iceSample = ctx.intValue(QStringLiteral("ice-sample"), 0);
-    o.seed = std::uint64_t(ctx.intValue(QStringLiteral("seed"), 0));
+    const ResampleOptions resample = resampleOptions(ctx);
+    o.seed = resample.seed;
     o.centered = ctx.isSet(QStringLiteral("centered")) || ctx.isSet(QStringLiteral("anchor"));
     if (ctx.isSet(QStringLiteral("anchor")))
         o.anchor = ctx.doubleValue(QStringLiteral("anchor"), 0.0);
-    o.bootstrap = ctx.intValue(QStringLiteral("bootstrap"), 0);
-    o.confidence = ctx.doubleValue(QStringLiteral("confidence"), 0.95);
+    o.bootstrap = resample.bootstrap;
+    o.confidence = resample.confidence;
     return o;
 }
 
 int runPdp(Context &ctx)
 {
-    Stopwatch watch;
-    const TabularInputs in = loadTabularInputs(ctx);
-    const tabular::PdpOptions options = pdpOptions(ctx, in.data);
-    const double loadSeconds = watch.lap();
-    Progress progress = progressFor(ctx);
-    progress.beginStage(options.features.size() == 2 ? "2-D partial dependence" : "partial dependence", 0.0, 1.0,
-                        "evaluations");
-    const tabular::PdpResult r = tabular::partialDependence(*in.model, in.data, options, progress, CancelToken());
-    progress.flush();
-    const double computeSeconds = watch.lap();
-
-    Json result = tabular::pdpJson(r, in.data);
-    result.set("rows", in.data.rows).set("response", in.model->describe());
-    Json params = tabularParams(ctx, in);
-    params.set("grid_resolution", options.grids[0].resolution)
-        .set("percentiles", Json::arrayOf(std::vector<double>{options.grids[0].lower, options.grids[0].upper}))
-        .set("centered", options.centered)
-        .set("ice_sample", options.iceSample)
-        .set("bootstrap", options.bootstrap)
-        .set("seed", std::int64_t(options.seed));
-    if (options.bootstrap > 0) {
-        params.set("confidence", options.confidence);
-        result.set("confidence", options.confidence);
-    }
-    recordTabularRun(ctx, "pdp", params, in, result);
-    ctx.writeJson(result, loadSeconds, computeSeconds);
-    return 0;
+    return runTabularJob(ctx, "pdp", [&ctx](const TabularInputs &in) {
+        const tabular::PdpOptions o = pdpOptions(ctx, in.data);
+        TabularJob job;
+        job.stage = o.features.size() == 2 ? "2-D partial dependence" : "partial dependence";
+        job.params = Json::object();
+        job.params.set("grid_resolution", o.grids[0].resolution)
+            .set("percentiles", Json::arrayOf(std::vector<double>{o.grids[0].lower, o.grids[0].upper}))
+            .set("centered", o.centered)
+            .set("ice_sample", o.iceSample);
+        job.compute = [&in, o](Progress &progress) {
+            return tabular::pdpJson(tabular::partialDependence(*in.model, in.data, o, progress, CancelToken()), in.data);
+        };
+        return job;
+    });
 }
 
 Command pdpCommand()

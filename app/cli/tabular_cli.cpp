@@ -77,7 +77,18 @@ std::vector<int> selectedFeatures(Context &ctx, const TabularData &data)
     return features;
 }
 
-Json tabularParams(Context &ctx, const TabularInputs &in)
+ResampleOptions resampleOptions(Context &ctx)
+{
+    ResampleOptions r;
+    r.bootstrap = ctx.intValue(QStringLiteral("bootstrap"), 0);
+    r.confidence = ctx.doubleValue(QStringLiteral("confidence"), 0.95);
+    r.seed = std::uint64_t(ctx.intValue(QStringLiteral("seed"), 0));
+    return r;
+}
+
+namespace {
+
+Json runParams(Context &ctx, const TabularInputs &in, const Json &own)
 {
     Json p = Json::object();
     p.set("model", in.model->path())
@@ -89,19 +100,37 @@ Json tabularParams(Context &ctx, const TabularInputs &in)
         .set("rows", in.data.rows);
     if (ctx.isSet(QStringLiteral("feature2")))
         p.set("feature2", ctx.value(QStringLiteral("feature2")).toStdString());
+    for (const auto &[key, value] : own.toObject())
+        p.set(key, value);
+    const ResampleOptions r = resampleOptions(ctx);
+    p.set("bootstrap", r.bootstrap).set("seed", std::int64_t(r.seed));
+    if (r.bootstrap > 0)
+        p.set("confidence", r.confidence);
     return p;
 }
 
-Progress progressFor(Context &ctx)
-{
-    auto printer = ctx.progressPrinter();
-    return Progress([printer](const ProgressUpdate &u) { printer(u.stage, u.fraction); });
-}
+} // namespace
 
-void recordTabularRun(Context &ctx, const std::string &kind, const Json &params, const TabularInputs &in, Json &result)
+int runTabularJob(Context &ctx, const std::string &kind, const std::function<TabularJob(const TabularInputs &)> &plan)
 {
-    if (const std::int64_t id = ctx.recordRun(kind, params, in.artifacts, {{"result", result.dump()}}))
+    Stopwatch watch;
+    const TabularInputs in = loadTabularInputs(ctx);
+    const TabularJob job = plan(in);
+    const double loadSeconds = watch.lap();
+    auto printer = ctx.progressPrinter();
+    Progress progress([printer](const ProgressUpdate &u) { printer(u.stage, u.fraction); });
+    progress.beginStage(job.stage, 0.0, 1.0, "evaluations");
+    Json result = job.compute(progress);
+    progress.flush();
+    const double computeSeconds = watch.lap();
+
+    result.set("rows", in.data.rows).set("response", in.model->describe());
+    if (const ResampleOptions r = resampleOptions(ctx); r.bootstrap > 0)
+        result.set("confidence", r.confidence);
+    if (const std::int64_t id = ctx.recordRun(kind, runParams(ctx, in, job.params), in.artifacts, {{"result", result.dump()}}))
         result.set("run_id", id);
+    ctx.writeJson(result, loadSeconds, computeSeconds);
+    return 0;
 }
 
 } // namespace gb::cli

@@ -6,6 +6,7 @@
 #include "jobs/progress.h"
 #include "models/torchscript_model.h"
 
+#include <functional>
 #include <memory>
 
 class QCommandLineParser;
@@ -27,11 +28,24 @@ void addTabularOptions(QCommandLineParser &p);
 TabularInputs loadTabularInputs(Context &ctx);
 /// --feature (and --feature2) as column indices.
 std::vector<int> selectedFeatures(Context &ctx, const TabularData &data);
-/// Parameters every tabular run records.
-Json tabularParams(Context &ctx, const TabularInputs &in);
-/// A Progress that prints on stderr through the context.
-Progress progressFor(Context &ctx);
-/// Records the run (if --workspace) with `result` and adds "run_id" to it.
-void recordTabularRun(Context &ctx, const std::string &kind, const Json &params, const TabularInputs &in, Json &result);
+
+/// --bootstrap, --confidence and --seed, read the same way by every tabular command.
+struct ResampleOptions {
+    int bootstrap = 0;
+    double confidence = 0.95;
+    std::uint64_t seed = 0;
+};
+ResampleOptions resampleOptions(Context &ctx);
+
+/// One command's computation, planned from its loaded inputs.
+struct TabularJob {
+    std::string stage;                       ///< progress stage shown on stderr
+    Json params;                             ///< the command's own run parameters
+    std::function<Json(Progress &)> compute; ///< the result JSON
+};
+/// What `pdp` and `ale` do around their estimator: load the inputs, plan (option errors count
+/// as loading), compute with progress on stderr, record the run with the shared parameters
+/// (inputs, response, resampling) and write the JSON with its timing.
+int runTabularJob(Context &ctx, const std::string &kind, const std::function<TabularJob(const TabularInputs &)> &plan);
 
 } // namespace gb::cli

@@ -199,6 +199,22 @@ void TestTabularCli::workspaceRun()
     const gb::Json stored = gb::Json::parse(*w.result(id, "result"));
     QCOMPARE(numbers(*stored.find("ale")), numbers(*r.json.find("ale")));
     QCOMPARE(gb::Json::parse(run->paramsJson).find("feature")->toString(), std::string("bp"));
+
+    // Both commands record the shared parameters next to their own.
+    const Run p = cli(base("pdp") << QStringLiteral("--feature") << QStringLiteral("age") << QStringLiteral("--grid-resolution")
+                                  << QStringLiteral("9") << QStringLiteral("--bootstrap") << QStringLiteral("20")
+                                  << QStringLiteral("--workspace") << ws,
+                      dir);
+    QVERIFY2(p.exitCode == 0, qPrintable(p.err));
+    const auto pdpRun = gb::Workspace::open(ws.toStdString()).run(p.json.find("run_id")->toInt());
+    QVERIFY(pdpRun);
+    QCOMPARE(pdpRun->kind, std::string("pdp"));
+    const gb::Json params = gb::Json::parse(pdpRun->paramsJson);
+    QCOMPARE(params.find("grid_resolution")->toInt(), std::int64_t(9));
+    QCOMPARE(params.find("bootstrap")->toInt(), std::int64_t(20));
+    QCOMPARE(params.find("confidence")->toDouble(), 0.95);
+    QCOMPARE(params.find("rows")->toInt(), std::int64_t(60));
+    QCOMPARE(p.json.find("confidence")->toDouble(), 0.95);
 }
 
 void TestTabularCli::errors_data()
