@@ -11,11 +11,16 @@
 #include "jobs/progress.h"
 #include "pages/tabularfigures.h"
 #include "pages/tabularpage.h"
+#include "plots/figureexporter.h"
 #include "plots/figureregistry.h"
 #include "store/workspace.h"
 
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QTemporaryDir>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -60,6 +65,7 @@ private Q_SLOTS:
     void icePickingHighlightsTheRow();
     void twoFeatureHeatmaps();
     void categoricalBars();
+    void exportsThroughFigureExporter();
     void pageEndToEnd();
 };
 
@@ -133,19 +139,25 @@ void TestTabularView::icePickingHighlightsTheRow()
 void TestTabularView::twoFeatureHeatmaps()
 {
     const TabularInputs in = fixtureInputs();
-    const EffectResult pdp = compute(in, {0, 1}, EffectRequest::Method::Pdp, 0, 40);
-    QVERIFY(!showsCurves(pdp, *in.data));
-    auto figure = effectFigure(pdp, *in.data, QStringLiteral("prediction"));
-    QCOMPARE(figure->kind(), QStringLiteral("heatmap"));
-    // The numeric extent survives the JSON a run stores (what `glassbox-cli render` reads).
-    QVERIFY(figure->dataJson().contains("\"extent\""));
-    QCOMPARE(plots::figureFromJson(figure->dataJson())->dataJson(), figure->dataJson());
+    const EffectResult both = compute(in, {0, 1}, EffectRequest::Method::Both, 0, 40);
+    QVERIFY(!showsCurves(both, *in.data));
+    const auto figures = effectFigures(both, *in.data, QStringLiteral("prediction"));
+    QCOMPARE(figures.size(), std::size_t(2)); // PDP, then second-order ALE
+    for (const auto &figure : figures) {
+        QCOMPARE(figure->kind(), QStringLiteral("heatmap"));
+        // The numeric extent survives the JSON a run stores (what `glassbox-cli render` reads).
+        QVERIFY(figure->dataJson().contains("\"extent\""));
+        QCOMPARE(plots::figureFromJson(figure->dataJson())->dataJson(), figure->dataJson());
+    }
+    QVERIFY(figures[1]->dataJson().contains("Second-order ALE"));
     FigureView view;
     view.resize(640, 480);
-    view.setFigure(figure);
+    view.setFigure(figures[0]);
     QVERIFY(view.grab().save(shot("tabular-pdp-2d.png")));
     const EffectResult ale = compute(in, {0, 1}, EffectRequest::Method::Ale, 0);
-    view.setFigure(effectFigure(ale, *in.data, QStringLiteral("prediction")));
+    const auto aleOnly = effectFigures(ale, *in.data, QStringLiteral("prediction"));
+    QCOMPARE(aleOnly.size(), std::size_t(1));
+    view.setFigure(aleOnly[0]);
     QVERIFY(view.grab().save(shot("tabular-ale-2d.png")));
 }
 
@@ -154,14 +166,63 @@ void TestTabularView::categoricalBars()
     const TabularInputs in = fixtureInputs();
     const EffectResult r = compute(in, {3}, EffectRequest::Method::Both, 200);
     QVERIFY(!showsCurves(r, *in.data));
-    auto figure = effectFigure(r, *in.data, QStringLiteral("prediction"));
-    QCOMPARE(figure->kind(), QStringLiteral("bar"));
-    // Bars follow the ALE level order.
-    QVERIFY(figure->dataCsv().contains(QStringLiteral("2")));
+    const auto figures = effectFigures(r, *in.data, QStringLiteral("prediction"));
+    QCOMPARE(figures.size(), std::size_t(1)); // PDP and ALE bars side by side in one chart
+    QCOMPARE(figures[0]->kind(), QStringLiteral("bar"));
+    // Bars follow the ALE level order, not the codes' order.
+    const QStringList csv = figures[0]->dataCsv().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QStringList order;
+    for (const QString &line : csv.mid(1))
+        if (line.startsWith(QStringLiteral("ALE,")))
+            order << line.section(QLatin1Char(','), 1, 1);
+    QStringList expected;
+    for (const gb::Json &code : gbtest::expectedTabular().find("ale_group")->find("edges")->toArray())
+        expected << QString::number(code.toInt());
+    QCOMPARE(order, expected);
     FigureView view;
     view.resize(560, 400);
-    view.setFigure(figure);
+    view.setFigure(figures[0]);
     QVERIFY(view.grab().save(shot("tabular-categorical.png")));
+}
+
+void TestTabularView::exportsThroughFigureExporter()
+{
+    const TabularInputs in = fixtureInputs();
+    const EffectResult curves = compute(in, {0}, EffectRequest::Method::Both, 50);
+    const EffectResult surface = compute(in, {0, 1}, EffectRequest::Method::Pdp, 0, 20);
+    const EffectResult bars = compute(in, {3}, EffectRequest::Method::Both, 50);
+    const std::vector<std::pair<std::shared_ptr<plots::Figure>, QString>> figures{
+        {plots::makeEffectFigure(effectCurves(curves, *in.data, QStringLiteral("prediction"))), QStringLiteral("PDP, ICE and ALE of age")},
+        {effectFigures(surface, *in.data, QStringLiteral("prediction"))[0], QStringLiteral("Partial dependence on age and bmi")},
+        {effectFigures(bars, *in.data, QStringLiteral("prediction"))[0], QStringLiteral("Effect of group by level")},
+    };
+    QTemporaryDir dir;
+    plots::ExportOptions o;
+    o.preset = QStringLiteral("single-column");
+    o.writeData = true;
+    o.provenance.method = QStringLiteral("pdp+ale");
+    for (std::size_t k = 0; k < figures.size(); ++k) {
+        plots::Figure &figure = *figures[k].first;
+        const QString base = dir.filePath(QStringLiteral("effect%1").arg(k));
+        for (const auto format : {plots::ExportFormat::Svg, plots::ExportFormat::Pdf, plots::ExportFormat::Png}) {
+            o.format = format;
+            const QString path = base + QLatin1Char('.') + plots::formatName(format);
+            const plots::ExportResult r = plots::FigureExporter::exportFigure(figure, path, o);
+            QVERIFY2(r.ok, qPrintable(r.error));
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray bytes = file.readAll();
+            if (format == plots::ExportFormat::Svg) // text stays text: the title is searchable
+                QVERIFY2(bytes.contains(figures[k].second.toUtf8()), qPrintable(figures[k].second));
+            else if (format == plots::ExportFormat::Pdf)
+                QVERIFY(bytes.startsWith("%PDF-"));
+            else
+                QVERIFY(QImage::fromData(bytes, "PNG").width() > 900); // 3.5 in at 300 dpi
+        }
+        // The data behind the figure goes along with it.
+        QVERIFY(QFileInfo(base + QStringLiteral(".csv")).size() > 0);
+        QVERIFY(gb::Json::parse(gbtest::readFile(base + QStringLiteral(".json"))).isObject());
+    }
 }
 
 void TestTabularView::pageEndToEnd()
@@ -209,6 +270,10 @@ void TestTabularView::pageEndToEnd()
     page.secondFeature()->setCurrentIndex(page.secondFeature()->findText(QStringLiteral("bp")));
     QTRY_VERIFY_WITH_TIMEOUT(page.lastRunId() > twoD && ctx.jobs().activeCount() == 0, 60000);
     QVERIFY(page.figureView()->isVisible());
+    // PDP + ICE + ALE with two features: the 2-D PDP and the second-order ALE side by side.
+    QVERIFY(page.aleFigureView()->isVisible());
+    QCOMPARE(page.aleFigureView()->figure()->kind(), QStringLiteral("heatmap"));
+    QVERIFY(ctx.workspace()->result(page.lastRunId(), "figure:ale"));
     QVERIFY(page.grab().save(shot("tabular-page-2d.png")));
 }
 

@@ -58,27 +58,11 @@ std::unique_ptr<XYFigure> makeEffectFigure(const EffectCurves &c)
                          : QStringLiteral("ICE (%1 rows)").arg(c.ice.size());
         f->addSeries(std::move(s));
     }
-    if (!c.bandLo.empty()) {
-        XYBand b;
-        b.name = QStringLiteral("%1% bootstrap band").arg(std::lround(c.confidence * 100));
-        b.x = c.grid;
-        b.lo = c.bandLo;
-        b.hi = c.bandHi;
-        b.color = pdpColor();
-        b.alpha = 0.22;
-        f->addBand(std::move(b));
-    }
-    if (!c.aleLo.empty()) {
-        XYBand b;
-        b.name = QStringLiteral("ALE band");
-        b.x = c.aleX;
-        b.lo = c.aleLo;
-        b.hi = c.aleHi;
-        b.color = aleColor();
-        b.alpha = 0.18;
-        b.inLegend = false;
-        f->addBand(std::move(b));
-    }
+    const QString band = QStringLiteral("%1% bootstrap band").arg(std::lround(c.confidence * 100));
+    if (!c.bandLo.empty())
+        f->addBand(XYBand{band, c.grid, c.bandLo, c.bandHi, pdpColor(), 0.22});
+    if (!c.aleLo.empty())
+        f->addBand(XYBand{band + QStringLiteral(" (ALE)"), c.aleX, c.aleLo, c.aleHi, aleColor(), 0.18});
     if (c.centered)
         f->addRefLine(RefLine{Qt::Horizontal, 0.0, QColor(0x88, 0x88, 0x88), Qt::DashLine, QString()});
     if (!c.pdp.empty()) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 namespace gb {
 
@@ -109,26 +110,34 @@ plots::EffectCurves effectCurves(const EffectResult &r, const TabularData &data,
 
 namespace {
 
-std::shared_ptr<plots::Figure> surface(const EffectResult &r, const TabularData &data, const QString &response)
+using EffectSurfaceNames = std::pair<QString, QString>;
+
+std::shared_ptr<plots::Figure> pdpSurface(const tabular::PdpResult &pdp, const EffectSurfaceNames &n, bool centered,
+                                          const QString &response)
 {
     plots::EffectSurface s;
-    s.feature1 = name(data, r.request.features[0]);
-    s.feature2 = name(data, r.request.features[1]);
-    if (r.ale && !r.pdp) {
-        s.title = QStringLiteral("Second-order ALE of %1 and %2").arg(s.feature1, s.feature2);
-        s.x = r.ale->edges[0];
-        s.y = r.ale->edges[1];
-        s.values = r.ale->ale;
-        s.valueTitle = QStringLiteral("interaction effect");
-        s.diverging = true;
-    } else {
-        s.title = QStringLiteral("Partial dependence on %1 and %2").arg(s.feature1, s.feature2);
-        s.x = r.pdp->grid[0];
-        s.y = r.pdp->grid[1];
-        s.values = r.pdp->average;
-        s.valueTitle = r.request.centered ? response + QStringLiteral(" (centred)") : response;
-        s.diverging = r.request.centered;
-    }
+    s.feature1 = n.first;
+    s.feature2 = n.second;
+    s.title = QStringLiteral("Partial dependence on %1 and %2").arg(s.feature1, s.feature2);
+    s.x = pdp.grid[0];
+    s.y = pdp.grid[1];
+    s.values = pdp.average;
+    s.valueTitle = centered ? response + QStringLiteral(" (centred)") : response;
+    s.diverging = centered;
+    return plots::makeEffectHeatmap(s);
+}
+
+std::shared_ptr<plots::Figure> aleSurface(const tabular::AleResult &ale, const EffectSurfaceNames &n)
+{
+    plots::EffectSurface s;
+    s.feature1 = n.first;
+    s.feature2 = n.second;
+    s.title = QStringLiteral("Second-order ALE of %1 and %2").arg(s.feature1, s.feature2);
+    s.x = ale.edges[0];
+    s.y = ale.edges[1];
+    s.values = ale.ale;
+    s.valueTitle = QStringLiteral("interaction effect");
+    s.diverging = true;
     return plots::makeEffectHeatmap(s);
 }
 
@@ -172,9 +181,18 @@ std::shared_ptr<plots::Figure> levels(const EffectResult &r, const TabularData &
 
 } // namespace
 
-std::shared_ptr<plots::Figure> effectFigure(const EffectResult &r, const TabularData &data, const QString &response)
+std::vector<std::shared_ptr<plots::Figure>> effectFigures(const EffectResult &r, const TabularData &data,
+                                                          const QString &response)
 {
-    return r.request.features.size() == 2 ? surface(r, data, response) : levels(r, data, response);
+    if (r.request.features.size() != 2)
+        return {levels(r, data, response)};
+    const EffectSurfaceNames names{name(data, r.request.features[0]), name(data, r.request.features[1])};
+    std::vector<std::shared_ptr<plots::Figure>> out;
+    if (r.pdp)
+        out.push_back(pdpSurface(*r.pdp, names, r.request.centered, response));
+    if (r.ale)
+        out.push_back(aleSurface(*r.ale, names));
+    return out;
 }
 
 } // namespace gb

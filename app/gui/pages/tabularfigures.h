@@ -6,6 +6,7 @@
 #include "tabularjobs.h"
 
 #include <memory>
+#include <vector>
 
 namespace gb {
 
@@ -16,7 +17,9 @@ bool showsCurves(const EffectResult &r, const TabularData &data);
 /// Curves for a 1-D continuous result: ICE, PDP and band; ALE on the PDP's scale (shifted by the
 /// mean prediction, or anchored like the PDP when centred).
 plots::EffectCurves effectCurves(const EffectResult &r, const TabularData &data, const QString &response);
-/// Heatmap (two features) or bars per level (a categorical feature).
-std::shared_ptr<plots::Figure> effectFigure(const EffectResult &r, const TabularData &data, const QString &response);
+/// Two features: one heatmap per estimator computed (PDP, then second-order ALE). A categorical
+/// feature: one bar chart holding both.
+std::vector<std::shared_ptr<plots::Figure>> effectFigures(const EffectResult &r, const TabularData &data,
+                                                          const QString &response);
 
 } // namespace gb

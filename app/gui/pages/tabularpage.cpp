@@ -15,6 +15,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
@@ -173,8 +174,14 @@ QWidget *TabularPage::buildPlotArea()
     m_plots = new QStackedWidget;
     m_curveView = new EffectPlotView;
     m_figureView = new FigureView;
+    m_aleFigureView = new FigureView;
+    auto *figures = new QWidget;
+    auto *row = new QHBoxLayout(figures);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(m_figureView);
+    row->addWidget(m_aleFigureView);
     m_plots->addWidget(m_curveView);
-    m_plots->addWidget(m_figureView);
+    m_plots->addWidget(figures);
     layout->addWidget(m_plots, 1);
     m_hover = new QLabel(tr("Hover an ICE curve to see its row."));
     m_hover->setWordWrap(true);
@@ -444,17 +451,21 @@ void TabularPage::showEffect(const EffectResult &r, double seconds)
     m_result = r;
     const TabularData &data = *m_inputs.data;
     const QString response = responseTitle(*m_inputs.model);
-    std::shared_ptr<plots::Figure> figure;
+    std::vector<std::shared_ptr<plots::Figure>> figures;
     if (showsCurves(r, data)) {
         m_curveView->setCurves(effectCurves(r, data, response));
-        figure = m_curveView->figure();
+        figures = {m_curveView->figure()};
         m_plots->setCurrentWidget(m_curveView);
     } else {
-        figure = effectFigure(r, data, response);
-        m_figureView->setFigure(figure);
-        m_plots->setCurrentWidget(m_figureView);
+        figures = effectFigures(r, data, response);
+        m_figureView->setFigure(figures.front());
+        m_aleFigureView->setVisible(figures.size() > 1);
+        if (figures.size() > 1)
+            m_aleFigureView->setFigure(figures[1]);
+        m_plots->setCurrentWidget(m_figureView->parentWidget());
     }
-    recordRun(r, *figure);
+    m_hover->setVisible(showsCurves(r, data)); // only curves can be hovered
+    recordRun(r, figures);
     QStringList parts;
     for (int f : r.request.features)
         parts << qs(data.names[std::size_t(f)]);
@@ -475,9 +486,10 @@ void TabularPage::showEffect(const EffectResult &r, double seconds)
     p.workspace = ctx().workspacePath();
     m_curveView->setProvenance(p);
     m_figureView->setProvenance(p);
+    m_aleFigureView->setProvenance(p);
 }
 
-void TabularPage::recordRun(const EffectResult &r, const plots::Figure &figure)
+void TabularPage::recordRun(const EffectResult &r, const std::vector<std::shared_ptr<plots::Figure>> &figures)
 {
     m_runId = 0;
     Workspace *ws = ctx().workspace();
@@ -506,8 +518,11 @@ void TabularPage::recordRun(const EffectResult &r, const plots::Figure &figure)
             ws->putResult(m_runId, "pdp", "json", tabular::pdpJson(*r.pdp, *m_inputs.data).dump());
         if (r.ale)
             ws->putResult(m_runId, "ale", "json", tabular::aleJson(*r.ale, *m_inputs.data).dump());
-        const QByteArray json = figure.dataJson();
-        ws->putResult(m_runId, "figure", "json", std::string(json.constData(), std::size_t(json.size())));
+        // "figure" is what `glassbox-cli render` re-renders (`--result figure:ale` the 2-D ALE beside a 2-D PDP).
+        for (std::size_t k = 0; k < figures.size(); ++k) {
+            const QByteArray json = figures[k]->dataJson();
+            ws->putResult(m_runId, k == 0 ? "figure" : "figure:ale", "json", std::string(json.constData(), std::size_t(json.size())));
+        }
         ws->finishRun(m_runId);
     } catch (const Error &e) {
         ctx().reportError(qs(e.what()));

@@ -40,6 +40,8 @@ public:
     QTreeWidget *featureList() const { return m_features; }
     EffectPlotView *curveView() const { return m_curveView; }
     FigureView *figureView() const { return m_figureView; }
+    /// The second-order ALE heatmap beside the 2-D PDP when both are computed.
+    FigureView *aleFigureView() const { return m_aleFigureView; }
     QLabel *hoverInfo() const { return m_hover; }
     QLabel *statusLabel() const { return m_status; }
     QComboBox *secondFeature() const { return m_feature2; }
@@ -61,7 +63,7 @@ private:
     void rankFeatures();
     void computeEffect();
     void showEffect(const EffectResult &r, double seconds);
-    void recordRun(const EffectResult &r, const plots::Figure &figure);
+    void recordRun(const EffectResult &r, const std::vector<std::shared_ptr<plots::Figure>> &figures);
     void showHoveredRow(int curve);
     ColumnRoles rolesFromTable() const;
     TabularResponse responseFromUi() const;
@@ -92,6 +94,7 @@ private:
     QStackedWidget *m_plots = nullptr;
     EffectPlotView *m_curveView = nullptr;
     FigureView *m_figureView = nullptr;
+    FigureView *m_aleFigureView = nullptr;
     QLabel *m_hover = nullptr;
 };
 
