@@ -48,8 +48,11 @@ std::string lastLine(const std::string &message)
     return message.substr(begin == std::string::npos ? 0 : begin + 1, end + 1 - (begin == std::string::npos ? 0 : begin + 1));
 }
 
-// Memory budget of one forward call: input, every layer's activations and the output.
-constexpr std::int64_t BatchBudgetBytes = 64ll << 20;
+// Working set of one forward call (input, every layer's activations, output), sized to stay in a
+// core's L2 cache: on the benchmark MLP (docs/BENCHMARKS.md), 44,200 rows took 13-20 ms in chunks
+// of 300-1000 rows and 35 ms in chunks of 65,536, one thread. Calls cost ~20 us each, so smaller
+// chunks would only add overhead.
+constexpr std::int64_t BatchBudgetBytes = 1ll << 20;
 
 } // namespace
 
@@ -192,7 +195,7 @@ TabularModel::TabularModel(std::shared_ptr<TorchScriptModel> module, std::int64_
 {
     const std::int64_t floatsPerRow = inputWidth + 2 * m_module->activationsPerRow() + outputColumns;
     m_batchRows = std::clamp<std::int64_t>(BatchBudgetBytes / (4 * std::max<std::int64_t>(1, floatsPerRow)),
-                                           1024, 1 << 18);
+                                           256, 1 << 16);
 }
 
 void TabularModel::checkResponse(const std::string &path, std::int64_t outputColumns, const TabularResponse &r)

@@ -89,7 +89,7 @@ public:
     std::int64_t inputWidth() const override { return m_inputWidth; }
     void predict(const float *rows, std::int64_t n, float *out) const override;
     std::int64_t preferredBatchRows() const override { return m_batchRows; }
-    /// Caps rows per forward (memory budget); benchmarks and tests tune it.
+    /// Caps rows per forward (default: about 1 MB of working set); benchmarks and tests tune it.
     void setBatchRows(std::int64_t rows);
 
 private:

@@ -56,7 +56,7 @@ void TestTabularModel::regressionShapes()
         const auto m = TabularModel::load(tabularFixture(name), 4);
         QCOMPARE(m->outputColumns(), 1);
         QCOMPARE(m->inputWidth(), 4);
-        QVERIFY(m->preferredBatchRows() >= 1024);
+        QVERIFY(m->preferredBatchRows() >= 256);
         QCOMPARE(m->describe(), std::string("regression (one output)"));
         for (float v : predictAll(*m))
             QVERIFY(std::isfinite(v));
