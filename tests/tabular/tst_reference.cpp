@@ -108,6 +108,7 @@ private Q_SLOTS:
     void aleFirstOrder();
     void aleSecondOrder();
     void aleCategorical();
+    void pyalePublishedValues();
 };
 
 void TestReference::pdpPercentileGridAndIce()
@@ -223,6 +224,25 @@ void TestReference::aleCategorical()
     QVERIFY(r.categorical);
     QCOMPARE(r.edges[0], numbers(*e.find("edges"))); // the MDS level order
     compareAle(r, e);
+}
+
+void TestReference::pyalePublishedValues()
+{
+    // PyALE's own test numbers (see make_tabular_fixtures.py), on the data its tests draw.
+    const gb::Json &e = *expectedTabular().find("pyale_published");
+    const gb::TabularData d = gb::loadTabularData(gbtest::tabularFixture("pyale_lib.csv"), {}, {});
+    const std::vector<double> z = aleEdges(d.column(0), 10, EdgeConvention::PyALE, "x1");
+    const std::vector<double> published = numbers(*e.find("quantile_ied_x1"));
+    const std::vector<double> ours{z[1], z[5], z[9]}; // Q(0.1), Q(0.5), Q(0.9)
+    for (std::size_t k = 0; k < published.size(); ++k)
+        QVERIFY2(std::fabs(ours[k] - published[k]) < 1e-7, qPrintable(QString::number(ours[k], 'g', 10)));
+    QStringList order;
+    for (double code : orderLevels(d, 4))
+        order << QString::fromStdString(d.levelText(4, code));
+    QStringList expected;
+    for (const gb::Json &label : e.find("order_groups_x5")->toArray())
+        expected << QString::fromStdString(label.toString());
+    QCOMPARE(order, expected);
 }
 
 QObject *newReferenceTests()

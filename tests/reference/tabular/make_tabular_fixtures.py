@@ -11,7 +11,9 @@ and reference results computed independently of Glassbox:
   categorical levels ordered by KS / total-variation distances and 1-D classical MDS.
 
 Run with Debian's python3 (python3-torch, python3-sklearn, python3-numpy, python3-scipy):
-    /usr/bin/python3 tests/reference/tabular/make_tabular_fixtures.py tests/fixtures/tabular
+    PYTHONHASHSEED=0 /usr/bin/python3 tests/reference/tabular/make_tabular_fixtures.py tests/fixtures/tabular
+(TorchScript lists a module's constants in string-hash order: without the fixed seed the .pt
+files differ in bytes from run to run, though not in what they compute.)
 """
 
 import json
@@ -290,6 +292,39 @@ def ale_categorical(module, X, j, categorical):
 
 
 # --------------------------------------------------------------------------------------------
+# PyALE's own published numbers (its tests/test_lib.py): quantile_ied of x1 at 0.1, 0.5, 0.9 and
+# order_groups of x5 on data drawn with numpy's legacy seeded generator. Reproducing them checks
+# this reference, and (through pyale_lib.csv) Glassbox, against the published package.
+
+PYALE_QUANTILES = [0.10025329, 0.46653491, 0.88313677]
+PYALE_LEVEL_ORDER = ["a", "c", "b"]
+
+
+def pyale_lib_data(out):
+    np.random.seed(876)
+    x1 = np.random.uniform(low=0, high=1, size=200)
+    x2 = np.random.uniform(low=0, high=1, size=200)
+    x3 = np.random.uniform(low=0, high=1, size=200)
+    x4 = np.random.choice(range(10), 200)
+    x5 = (x1 + x2 + x3) * x4 - 1
+    labels = ["a" if v > 5 else "b" if v < 0 else "c" for v in x5]
+    codes = {"a": 0, "b": 1, "c": 2}
+    X = np.stack([x1, x2, x3, x4, [codes[v] for v in labels]], axis=1).astype(np.float32).astype(np.float64)
+    edges = ale_edges(X[:, 0], 10, "pyale")
+    assert np.allclose(edges[[1, 5, 9]], PYALE_QUANTILES, rtol=0, atol=1e-7), edges[[1, 5, 9]]
+    order = level_order(X, 4, {4})
+    assert [list(codes)[int(c)] for c in order] == PYALE_LEVEL_ORDER, order
+    with open(os.path.join(out, "pyale_lib.csv"), "w", newline="") as f:
+        f.write("x1,x2,x3,x4,x5\n")
+        for row, label in zip(X, labels):
+            f.write(",".join([float32_text(v) for v in row[:3]] + [str(int(row[3])), label]) + "\n")
+    with open(os.path.join(out, "pyale_lib.csv.json"), "w") as f:
+        json.dump({"categorical": ["x5"], "levels": {"x5": list(codes)}}, f)
+    return {"quantile_probabilities": [0.1, 0.5, 0.9], "quantile_ied_x1": PYALE_QUANTILES,
+            "order_groups_x5": PYALE_LEVEL_ORDER}
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def main():
@@ -315,6 +350,7 @@ def main():
         "ale_bp_k20_aleplot": ale_1d(models["mlp_reg.pt"], X, 2, 20, "aleplot"),
         "ale_age_bmi_k6": ale_2d(models["mlp_reg.pt"], X, 0, 1, 6),
         "ale_group": ale_categorical(models["mlp_reg.pt"], X, CATEGORICAL, {CATEGORICAL}),
+        "pyale_published": pyale_lib_data(out),
     }
     assert expected["ale_age_bmi_k6"]["empty_cells"] > 0, "the 2-D case should exercise empty-cell filling"
     with open(os.path.join(out, "expected.json"), "w") as f:
