@@ -101,6 +101,15 @@ void TestTabularView::curvesWithIceBandRugAndAle()
         QCOMPARE(curve.front(), 0.0);
     view.setCurves(cc);
     QVERIFY(view.grab().save(shot("tabular-effect-1d-centred.png")));
+
+    // ALE alone: its own band, named in the legend.
+    const EffectResult ra = compute(in, {1}, EffectRequest::Method::Ale, 200);
+    const plots::EffectCurves ca = effectCurves(ra, *in.data, responseTitle(*in.model));
+    QVERIFY(ca.pdp.empty() && ca.ice.empty());
+    QCOMPARE(ca.aleLo.size(), ca.ale.size());
+    view.setCurves(ca);
+    QVERIFY(view.figure()->dataJson().contains("bootstrap band (ALE)"));
+    QVERIFY(view.grab().save(shot("tabular-ale-1d.png")));
 }
 
 void TestTabularView::icePickingHighlightsTheRow()
