@@ -20,6 +20,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 
 using namespace gbtest;
 
@@ -128,6 +129,25 @@ void TestEvolutionPage::analysesStoresAndShows()
     for (const char *name : {"evolution-population", "evolution-psi-histogram", "evolution-turning-point",
                              "evolution-feature-curves", "evolution-direction-similarity"})
         saveFigure(page, QString::fromLatin1(name));
+
+    // Exports carry the run: SVG metadata names the method, the run id and the crosscoder, and
+    // the data files come along.
+    QTemporaryDir out;
+    for (const char *name : {"evolution-population", "evolution-turning-point", "evolution-feature-curves"}) {
+        auto *view = page.findChild<gb::FigureView *>(QString::fromLatin1(name));
+        QCOMPARE(view->provenance().runId, page.result()->runId);
+        QCOMPARE(view->provenance().inputs.value(0).first, m_synthetic);
+        QTRY_VERIFY(!view->provenance().inputs.value(0).second.isEmpty()); // once the folder is registered
+        gb::plots::ExportOptions o;
+        o.writeData = true;
+        o.provenance = view->provenance();
+        const auto r = gb::plots::FigureExporter::exportFigure(*view->figure(), out.filePath(QString::fromLatin1(name) + QStringLiteral(".svg")), o);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.files.size(), 3); // .svg, .csv, .json
+        const QString svg = QString::fromStdString(readFile(r.files.front()));
+        QVERIFY(svg.contains(QStringLiteral("evolution")));
+        QVERIFY2(svg.contains(QString::number(page.result()->runId)), qPrintable(svg.left(2000)));
+    }
 }
 
 void TestEvolutionPage::tableSortsFiltersAndLabels()

@@ -77,7 +77,11 @@ EvolutionPage::EvolutionPage(AppContext &ctx, QWidget *parent)
     });
     connect(&ctx, &AppContext::openArtifactRequested, this, &EvolutionPage::onArtifactRequested);
     connect(&ctx, &AppContext::workspaceChanged, this, &EvolutionPage::showLatestRun);
-    connect(&ctx, &AppContext::artifactsChanged, this, &EvolutionPage::refreshLabels);
+    connect(&ctx, &AppContext::artifactsChanged, this, [this] {
+        refreshLabels();
+        if (m_result)
+            updateExports(); // the crosscoder's hash arrives once its registration job is done
+    });
     showLatestRun();
 }
 
@@ -383,6 +387,7 @@ void EvolutionPage::display(std::shared_ptr<const EvolutionResult> result)
     m_psiHistogram->setFigure(psiHistogramFigure(r));
     m_turning->setFigure(turningPointFigure(r));
     updatePopulation();
+    updateExports();
     showContent();
     if (sameData && !previous.isEmpty()) {
         selectFeatures(previous);
@@ -404,6 +409,41 @@ void EvolutionPage::display(std::shared_ptr<const EvolutionResult> result)
         selectFeatures(pick);
     }
     Q_EMIT resultShown();
+}
+
+QList<FigureView *> EvolutionPage::views() const
+{
+    return {m_population, m_psiHistogram, m_turning, m_curves, m_similarity, m_relativeNorm, m_sharedCosine};
+}
+
+void EvolutionPage::updateExports()
+{
+    const EvolutionResult &r = *m_result;
+    plots::Provenance p;
+    p.title = m_path->text();
+    p.method = QStringLiteral("evolution");
+    p.parametersJson = QString::fromStdString(Json::object()
+                                                  .set("level", r.summary.options.level)
+                                                  .set("direction_level", r.summary.options.directionLevel)
+                                                  .dump());
+    const Workspace *ws = ctx().workspace();
+    const auto artifact = ws ? ws->artifactByPath(r.crosscoderPath.toStdString()) : std::nullopt;
+    p.inputs.append({r.crosscoderPath, artifact ? QString::fromStdString(artifact->sha256) : QString()});
+    p.runId = r.runId;
+    p.workspace = ctx().workspacePath();
+    for (FigureView *v : views()) {
+        v->setProvenance(p);
+        // The batch holds what the visible tabs show (a hidden tab may keep an older figure).
+        v->setBatchSource(tr("evolution figures"), [this] {
+            std::vector<NamedFigure> figures;
+            for (FigureView *w : views()) {
+                const QWidget *tab = w->parentWidget();
+                if (w->figure() && m_tabs->isTabVisible(m_tabs->indexOf(tab)))
+                    figures.push_back({w->figure(), w->objectName()});
+            }
+            return figures;
+        });
+    }
 }
 
 void EvolutionPage::updatePopulation()

@@ -68,6 +68,9 @@ private:
     void recompute(std::shared_ptr<const EvolutionResult> base, double level);
     /// Records the result as an "evolution" run of the workspace; returns it with its run id.
     std::shared_ptr<const EvolutionResult> storeRun(std::shared_ptr<EvolutionResult> result);
+    /// Stamps the result's provenance on every view and offers them all as one batch export.
+    void updateExports();
+    QList<FigureView *> views() const;
     void refreshLabels();
     void updatePopulation();
     void updateSelection();
