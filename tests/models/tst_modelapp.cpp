@@ -2,6 +2,7 @@
 // The app's side of models: loading as a job into AppContext's cache, and the navigator.
 #include "appcontext.h"
 #include "errorbanner.h"
+#include "jobrunner.h"
 #include "mainwindow.h"
 #include "modeltestutils.h"
 #include "navigator.h"
@@ -10,7 +11,11 @@
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
+#include <QThread>
 #include <QTreeView>
+
+#include <algorithm>
+#include <atomic>
 
 using namespace gb;
 
@@ -19,6 +24,7 @@ class TestModelApp : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void registeredModelLoadsAndShows();
+    void loadReportsProgressAndCancels();
     void failedLoadIsReported();
 
 private:
@@ -82,9 +88,63 @@ void TestModelApp::registeredModelLoadsAndShows()
                      .front()->index().siblingAtColumn(1).data().toString().startsWith(QStringLiteral("loaded")));
 }
 
+namespace {
+
+/// The id of the newest job whose name starts with `prefix` (0 if none).
+quint64 newestJob(const JobRunner &jobs, const QString &prefix)
+{
+    quint64 found = 0;
+    for (quint64 id : jobs.jobIds())
+        if (jobs.job(id)->name.startsWith(prefix))
+            found = std::max(found, id);
+    return found;
+}
+
+} // namespace
+
+void TestModelApp::loadReportsProgressAndCancels()
+{
+    AppContext ctx;
+    const QString gpt2 = m_dir.filePath(QStringLiteral("gpt2-cancel"));
+    gbtest::copyFixture("gpt2-tiny", gpt2);
+    QSignalSpy errors(&ctx, &AppContext::errorReported);
+
+    ctx.loadModel(gpt2, QStringLiteral("fold_ln"));
+    const quint64 loadId = newestJob(ctx.jobs(), QStringLiteral("Load model gpt2-cancel"));
+    QVERIFY(loadId != 0);
+    QTRY_COMPARE_WITH_TIMEOUT(ctx.jobs().job(loadId)->state, JobInfo::State::Finished, 20000);
+    // The last report reaches the end of the processing stage, which only a processed load has.
+    const ProgressUpdate &done = ctx.jobs().job(loadId)->progress;
+    QCOMPARE(done.fraction, 1.0);
+    QVERIFY2(QString::fromStdString(done.stage).startsWith(QStringLiteral("processing weights")), done.stage.c_str());
+    QVERIFY(ctx.models().find(gpt2.toStdString(), "fold_ln") != nullptr);
+
+    // Hold the single compute worker so the next load is still queued when the user cancels it.
+    std::atomic<bool> release{false};
+    ctx.jobs().submit(QStringLiteral("blocker"), QString(), [&](Progress &, const CancelToken &) -> std::any {
+        while (!release)
+            QThread::msleep(5);
+        return {};
+    }, &ctx, [](std::any) {});
+    ctx.loadModel(gpt2);
+    const quint64 cancelled = newestJob(ctx.jobs(), QStringLiteral("Load model gpt2-cancel"));
+    QVERIFY(cancelled != loadId);
+    ctx.jobs().cancel(cancelled);
+    release = true;
+    QVERIFY(ctx.jobs().waitForIdle(20000));
+    QTRY_COMPARE(ctx.jobs().job(cancelled)->state, JobInfo::State::Cancelled);
+    QVERIFY2(ctx.models().find(gpt2.toStdString()) == nullptr, "a cancelled load left a model in the cache");
+    QVERIFY(ctx.models().find(gpt2.toStdString(), "fold_ln") != nullptr);
+    QCOMPARE(errors.count(), 0); // cancelling is not an error
+}
+
 void TestModelApp::failedLoadIsReported()
 {
     AppContext ctx;
+    MainWindow w(ctx);
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
     const QString broken = m_dir.filePath(QStringLiteral("broken"));
     gbtest::copyFixture("gpt2-tiny", broken);
     QVERIFY(QFile::remove(broken + QStringLiteral("/model.safetensors")));
@@ -93,6 +153,15 @@ void TestModelApp::failedLoadIsReported()
     QTRY_COMPARE(errors.count(), 1);
     QVERIFY(errors.front().front().toString().contains(QStringLiteral("no model.safetensors")));
     QVERIFY(!ctx.models().isLoaded(broken.toStdString()));
+    // The user sees it: in the banner (window keeps running) and as a failed job in the Jobs dock.
+    QVERIFY(w.banner()->isVisible());
+    QVERIFY2(w.banner()->message().contains(QStringLiteral("Loading model broken failed")), qPrintable(w.banner()->message()));
+    const quint64 id = newestJob(ctx.jobs(), QStringLiteral("Load model broken"));
+    QCOMPARE(ctx.jobs().job(id)->state, JobInfo::State::Failed);
+    QVERIFY(ctx.jobs().job(id)->error.contains(QStringLiteral("no model.safetensors")));
+    const QString shots = gbtest::buildDir() + QStringLiteral("/screenshots");
+    QDir().mkpath(shots);
+    QVERIFY(w.grab().save(shots + QStringLiteral("/models-load-error.png")));
 }
 
 QTEST_MAIN(TestModelApp)

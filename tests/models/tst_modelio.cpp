@@ -397,6 +397,22 @@ void TestModelIo::progressAndCancel()
     } catch (const Error &e) {
         QCOMPARE(e.kind(), Error::Kind::Cancelled);
     }
+    // Cancelled while running, as the Jobs dock's button does: inside each stage, not only at the start.
+    LoadOptions processed;
+    processed.processing = ProcessingOptions::parse("fold_ln,center_writing_weights");
+    for (const std::string stage : {"loading weights", "processing weights"}) {
+        const CancelToken token;
+        Progress watcher([&](const ProgressUpdate &u) {
+            if (u.stage.rfind(stage, 0) == 0)
+                token.cancel();
+        });
+        try {
+            TransformerModel::load(gbtest::modelFixture("gpt2-tiny").toStdString(), processed, &watcher, &token);
+            QFAIL(("a load cancelled during '" + stage + "' returned").c_str());
+        } catch (const Error &e) {
+            QCOMPARE(e.kind(), Error::Kind::Cancelled);
+        }
+    }
 }
 
 namespace {
