@@ -13,7 +13,6 @@
 #include <torch/csrc/autograd/autograd.h>
 
 #include <QFileInfo>
-#include <QProcess>
 #include <QTemporaryDir>
 
 using namespace gb;
@@ -121,7 +120,7 @@ void TestModelIo::malformedCheckpoints_data()
     QTest::addRow("missing weights") << "gpt2-tiny" << "remove model.safetensors"
                                      << "no model.safetensors or model.safetensors.index.json";
     QTest::addRow("pytorch pickle only") << "gpt2-tiny" << "pickle" << "only pytorch_model.bin found";
-    QTest::addRow("truncated weights") << "neox-tiny" << "truncate" << "model.safetensors";
+    QTest::addRow("truncated weights") << "neox-tiny" << "truncate" << "lies outside the 38236-byte data section (truncated?)";
 }
 
 void TestModelIo::malformedCheckpoints()
@@ -161,6 +160,13 @@ void TestModelIo::malformedCheckpoints()
     } catch (const Error &e) {
         QCOMPARE(e.kind(), Error::Kind::BadInput);
     }
+    // The same message reaches a CLI user, with the bad-input exit code and no output file.
+    const QString out = d + QStringLiteral(".out.safetensors");
+    const gbtest::CliResult r = gbtest::runCli({QStringLiteral("forward"), QStringLiteral("--model"), d, QStringLiteral("--ids"),
+                                                QStringLiteral("1"), QStringLiteral("--out"), out});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(needle), qPrintable(r.err));
+    QVERIFY(!QFile::exists(out));
 }
 
 void TestModelIo::prefixedAndBufferedCheckpoint()
@@ -415,34 +421,17 @@ void TestModelIo::progressAndCancel()
     }
 }
 
-namespace {
-
-struct CliRun {
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-CliRun runCli(const QStringList &args)
-{
-    QProcess p;
-    p.start(gbtest::buildDir() + QStringLiteral("/app/glassbox-cli"), args);
-    p.waitForFinished(60000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
-}
-
-} // namespace
-
 void TestModelIo::cliForward()
 {
     const QString out = dir("forward.safetensors");
     const QString ws = dir("forward.gbx");
-    const CliRun r = runCli({QStringLiteral("forward"), QStringLiteral("--model"), gbtest::modelFixture("gpt2-tiny"),
+    const gbtest::CliResult r = gbtest::runCli({QStringLiteral("forward"), QStringLiteral("--model"), gbtest::modelFixture("gpt2-tiny"),
                              QStringLiteral("--ids"), QStringLiteral("3,17,42,5,30,1,33"), QStringLiteral("--capture"),
                              QStringLiteral("blocks.0.hook_resid_post"), QStringLiteral("--capture"),
                              QStringLiteral("hook_pos_embed"), QStringLiteral("--capture"),
                              QStringLiteral("blocks.1.attn.hook_pattern"), QStringLiteral("--out"), out,
                              QStringLiteral("--workspace"), ws, QStringLiteral("--quiet")});
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const Json summary = Json::parse(r.out.toStdString());
     QVERIFY(summary.find("timing")->find("load_s")->isNumber());
     QVERIFY(summary.find("timing")->find("compute_s")->isNumber());
@@ -471,9 +460,9 @@ void TestModelIo::cliForwardText()
     gbtest::writeFile(d + QStringLiteral("/vocab.json"), vocab.dump());
     gbtest::writeFile(d + QStringLiteral("/merges.txt"), "#version: 0.2\nh e\nl l\nhe ll\n");
     const QString out = dir("text.safetensors");
-    const CliRun r = runCli({QStringLiteral("forward"), QStringLiteral("--model"), d, QStringLiteral("--text"),
+    const gbtest::CliResult r = gbtest::runCli({QStringLiteral("forward"), QStringLiteral("--model"), d, QStringLiteral("--text"),
                              QStringLiteral("hello hell"), QStringLiteral("--out"), out, QStringLiteral("--quiet")});
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const Json summary = Json::parse(r.out.toStdString());
     const std::vector<std::int64_t> ids{258, 'o', bytelevel::charToByte(U'\u0120'), 258};
     std::vector<std::int64_t> got;
@@ -507,9 +496,9 @@ void TestModelIo::cliForwardErrors()
     QStringList argv{QStringLiteral("forward"), QStringLiteral("--model"), gbtest::modelFixture("neox-tiny"),
                      QStringLiteral("--out"), out};
     argv += args.split(QLatin1Char(' ')); // a later --model wins
-    const CliRun r = runCli(argv);
+    const gbtest::CliResult r = gbtest::runCli(argv);
     QCOMPARE(r.exitCode, 2);
-    QVERIFY2(QString::fromUtf8(r.err).contains(needle), r.err.constData());
+    QVERIFY2(r.err.contains(needle), qPrintable(r.err));
     QVERIFY(!QFile::exists(out));
 }
 
