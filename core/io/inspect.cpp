@@ -2,6 +2,7 @@
 #include "io/inspect.h"
 
 #include "common/error.h"
+#include "io/safetensors.h"
 #include "models/modelconfig.h"
 #include "store/workspace.h"
 #include "tokenize/tokenizer_loader.h"
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 namespace gb {
 
@@ -48,6 +50,34 @@ void addModelFacts(const Json &cfg, const fs::path &dir, PathKind &k)
             k.summary.set(key, value);
     } catch (const Error &e) {
         k.description += ": " + std::string(e.what());
+    }
+}
+
+/// Tensor count, elements per dtype and the first tensors, after the full header validation (the
+/// data stays mapped, unread); a malformed file keeps its kind and says what is wrong.
+void addTensorFacts(const fs::path &file, PathKind &k)
+{
+    try {
+        const auto st = SafetensorsFile::open(file.string());
+        Json perDtype = Json::object(), first = Json::object();
+        std::map<std::string, std::int64_t> elements;
+        for (const TensorEntry &e : st->entries()) {
+            std::int64_t n = 1;
+            for (std::int64_t d : e.shape)
+                n *= d;
+            elements[toString(e.dtype)] += n;
+            if (&e - st->entries().data() < 8)
+                first.set(e.name, Json(std::string(toString(e.dtype)) + " " + shapeText(e.shape)));
+        }
+        for (const auto &[dtype, n] : elements)
+            perDtype.set(dtype, Json(n));
+        k.summary.set("tensors", Json(st->entries().size()));
+        k.summary.set("elements", perDtype);
+        k.summary.set("first_tensors", first);
+        k.description += ", " + std::to_string(st->entries().size()) + " tensors";
+    } catch (const Error &e) {
+        k.description += " that cannot be read: " + std::string(e.what());
+        k.summary.set("error", Json(std::string(e.what())));
     }
 }
 
@@ -162,6 +192,7 @@ PathKind inspectFile(const fs::path &file)
         k.kind = "tensors";
         k.format = "safetensors";
         k.description = "safetensors file";
+        addTensorFacts(file, k);
         return k;
     }
     k.kind = "unknown";

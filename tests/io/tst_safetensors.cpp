@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "io/inspect.h"
 #include "io/safetensors.h"
 #include "testutils.h"
 
@@ -9,6 +10,8 @@
 #include <cstring>
 
 using gb::DType;
+using gb::inspectPath;
+using gb::PathKind;
 using gb::SafetensorsFile;
 using gb::WeightStore;
 
@@ -127,6 +130,9 @@ void TestSafetensors::readsHandBuiltFile()
     QCOMPARE(t.scalar_type(), type);
     QCOMPARE(t.sizes().vec(), shape);
     QCOMPARE(values(t), expected);
+    const PathKind k = inspectPath(file("t.safetensors").toStdString());
+    QCOMPARE(k.summary.find("tensors")->toInt(), std::int64_t(1));
+    QCOMPARE(k.summary.find("elements")->find(gb::toString(f->entry("t").dtype))->toInt(), t.numel());
 }
 
 void TestSafetensors::roundTrip_data()
@@ -306,6 +312,11 @@ void TestSafetensors::rejectsMalformed()
     } catch (const gb::Error &e) {
         QCOMPARE(e.kind(), gb::Error::Kind::BadInput);
     }
+    // `glassbox-cli info` and the navigator describe the file with the same reason.
+    const PathKind k = inspectPath(path.toStdString());
+    QCOMPARE(k.kind, std::string("tensors"));
+    QVERIFY2(k.description.find("cannot be read: " + message) != std::string::npos, k.description.c_str());
+    QCOMPARE(k.summary.find("error")->toString(), message);
 }
 
 void TestSafetensors::parseHeaderFromMemory()
