@@ -245,6 +245,8 @@ void ZipEntryReader::feedInput()
 
 void ZipEntryReader::read(void *dst, std::size_t n)
 {
+    if (n == 0)
+        return; // an empty array may have no buffer, and memcpy(nullptr, p, 0) is undefined
     if (n > m_entry.size - m_produced)
         fail("is truncated: needs " + std::to_string(m_produced + n) + " bytes but holds "
             + std::to_string(m_entry.size));
