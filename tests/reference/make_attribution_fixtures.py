@@ -103,6 +103,19 @@ def rule(quadrature, n):
     raise ValueError(quadrature)
 
 
+def integrated_gradients(F, x, x0, quadrature, steps):
+    """(x - x0) * sum_k w_k dF(x0 + a_k (x - x0))/dx, and the gradient function used."""
+    def grad(inp):
+        inp = inp.detach().requires_grad_(True)
+        return torch.autograd.grad(F(inp), inp)[0]
+
+    alphas, weights = rule(quadrature, steps)
+    total = torch.zeros_like(x)
+    for a, w in zip(alphas, weights):
+        total += float(w) * grad(x0 + float(a) * (x - x0))
+    return (x - x0) * total, grad
+
+
 def case(name, model_name, ids, target, wrt, baseline, quadrature, steps):
     m = Model(model_name)
     T = len(ids)
@@ -120,15 +133,7 @@ def case(name, model_name, ids, target, wrt, baseline, quadrature, steps):
         E = inp if wrt == "token_embeddings" else inp - pos
         return target_value(m.logits(E), target)
 
-    def grad(inp):
-        inp = inp.detach().requires_grad_(True)
-        return torch.autograd.grad(F(inp), inp)[0]
-
-    alphas, weights = rule(quadrature, steps)
-    total = torch.zeros_like(x)
-    for a, w in zip(alphas, weights):
-        total += float(w) * grad(x0 + float(a) * (x - x0))
-    ig = (x - x0) * total
+    ig, grad = integrated_gradients(F, x, x0, quadrature, steps)
     f_x, f_0 = F(x).item(), F(x0).item()
     return {
         "name": name, "model": model_name, "ids": ids, "target": target, "wrt": wrt, "baseline": baseline,
@@ -169,15 +174,7 @@ def feature_case(name, model_name, ids, hook, position, baseline, steps, d_sae=8
     def F(inp):
         return features(inp)[feature]
 
-    def grad(inp):
-        inp = inp.detach().requires_grad_(True)
-        return torch.autograd.grad(F(inp), inp)[0]
-
-    alphas, weights = rule("gausslegendre", steps)
-    total = torch.zeros_like(x)
-    for a, w in zip(alphas, weights):
-        total += float(w) * grad(x0 + float(a) * (x - x0))
-    ig = (x - x0) * total
+    ig, _ = integrated_gradients(F, x, x0, "gausslegendre", steps)
     f_x, f_0 = F(x).item(), F(x0).item()
     return {
         "name": name, "model": model_name, "ids": ids,
