@@ -142,6 +142,38 @@ const gb::Json &referenceCase(const gb::Json &all, const std::string &name)
     throw std::runtime_error("no reference case " + name);
 }
 
+/// The reference case's prompt as the page takes ids ("3 17 42").
+QString promptOf(const gb::Json &ref)
+{
+    QStringList ids;
+    for (const gb::Json &id : ref.find("ids")->toArray())
+        ids << QString::number(id.toInt());
+    return ids.join(QLatin1Char(' '));
+}
+
+/// The page's single strip row and delta against the reference's per-token sums.
+void checkAgainstReference(const gb::AttributionPage &page, const gb::Json &ref)
+{
+    const auto &rows = page.strip()->strip()->rows();
+    QCOMPARE(rows.size(), std::size_t(1));
+    const auto &attr = ref.find("attributions")->toArray();
+    const std::size_t T = ref.find("ids")->size(), d = attr.size() / T;
+    double maxAbs = 0.0;
+    for (std::size_t t = 0; t < T; ++t) {
+        double sum = 0.0;
+        for (std::size_t k = 0; k < d; ++k)
+            sum += attr[t * d + k].toDouble();
+        maxAbs = std::max(maxAbs, std::fabs(sum));
+        QVERIFY2(std::fabs(rows[0].scores[t] - sum) <= 1e-4 + 1e-4 * std::fabs(sum),
+                 qPrintable(QStringLiteral("token %1: page %2, reference %3").arg(t).arg(rows[0].scores[t]).arg(sum)));
+    }
+    QVERIFY(maxAbs > 1e-3); // the comparison is not between zeros
+    const double delta = page.numbers()->item(0, 3)->text().toDouble();
+    const double refDelta = ref.find("delta")->toDouble();
+    QVERIFY2(std::fabs(delta - refDelta) <= 1e-3 + 1e-3 * std::fabs(refDelta), qPrintable(page.numbers()->item(0, 3)->text()));
+
+}
+
 void saveFigure(gb::FigureView *view, const QString &file)
 {
     QVERIFY(view && view->figure());
@@ -210,10 +242,7 @@ void TestAttributionPage::numbersMatchReference()
     QVERIFY(ctx.openWorkspace(m_dir.filePath(QStringLiteral("ref-%1.gbx").arg(QLatin1String(QTest::currentDataTag()).size())), true).isEmpty());
     gb::AttributionPage page(ctx);
     openAndWait(page, ctx, tinyModel());
-    QStringList ids;
-    for (const gb::Json &id : ref.find("ids")->toArray())
-        ids << QString::number(id.toInt());
-    page.setPrompt(ids.join(QLatin1Char(' ')));
+    page.setPrompt(promptOf(ref));
     page.setTarget(QStringLiteral("#%1").arg(target.find("token")->toInt()));
     page.setFoil(foil);
     page.controls()->setSettings(igOnly(ref.find("wrt")->toString(), ref.find("baseline")->toString(),
@@ -221,23 +250,7 @@ void TestAttributionPage::numbersMatchReference()
     QCOMPARE(page.controls()->settings().baseline, ref.find("baseline")->toString()); // offered: config's BOS
     runAndWait(page, ctx);
 
-    const auto &rows = page.strip()->strip()->rows();
-    QCOMPARE(rows.size(), std::size_t(1));
-    const auto &attr = ref.find("attributions")->toArray();
-    const std::size_t T = ids.size(), d = attr.size() / T;
-    double maxAbs = 0.0;
-    for (std::size_t t = 0; t < T; ++t) {
-        double sum = 0.0;
-        for (std::size_t k = 0; k < d; ++k)
-            sum += attr[t * d + k].toDouble();
-        maxAbs = std::max(maxAbs, std::fabs(sum));
-        QVERIFY2(std::fabs(rows[0].scores[t] - sum) <= 1e-4 + 1e-4 * std::fabs(sum),
-                 qPrintable(QStringLiteral("token %1: page %2, reference %3").arg(t).arg(rows[0].scores[t]).arg(sum)));
-    }
-    QVERIFY(maxAbs > 1e-3); // the comparison is not between zeros
-    const double delta = page.numbers()->item(0, 3)->text().toDouble();
-    const double refDelta = ref.find("delta")->toDouble();
-    QVERIFY2(std::fabs(delta - refDelta) <= 1e-3 + 1e-3 * std::fabs(refDelta), qPrintable(page.numbers()->item(0, 3)->text()));
+    checkAgainstReference(page, ref);
 
     const auto runs = ctx.workspace()->runs("attribution");
     QCOMPARE(runs.size(), std::size_t(1));
