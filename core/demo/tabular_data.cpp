@@ -2,10 +2,10 @@
 #include "demo/tabular_data.h"
 
 #include "common/error.h"
+#include "io/atomic_file.h"
 #include "common/random.h"
 
 #include <cmath>
-#include <fstream>
 
 namespace gb::demo {
 
@@ -25,11 +25,9 @@ void TabularDataset::writeCsv(const std::string &path) const
             text += formatNumber(x[std::size_t(r * d + c)]) + ",";
         text += formatNumber(y[std::size_t(r)]) + "\n";
     }
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.close();
-    if (!f)
-        throw Error::badInput(path + ": cannot write CSV");
+    AtomicFile f(path);
+    f.write(text.data(), text.size());
+    f.commit();
 }
 
 Json TabularDataset::sidecar() const

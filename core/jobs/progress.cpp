@@ -25,7 +25,7 @@ void Progress::beginStage(const std::string &name, double begin, double end, con
 {
     m_stageBegin = begin;
     m_stageEnd = end;
-    m_current = ProgressUpdate{name, begin, 0.0, unit, -1.0};
+    m_current = ProgressUpdate{name, begin, 0.0, unit, -1.0, {}};
     m_stageStart = std::chrono::steady_clock::now();
     emitNow();
 }
@@ -46,6 +46,17 @@ void Progress::update(std::int64_t done, std::int64_t total)
     m_current.rate = elapsed > 0 ? double(done) / elapsed : 0.0;
     m_current.etaSeconds = (done > 0 && total > done) ? elapsed * double(total - done) / double(done) : -1.0;
     emitNow();
+}
+
+void Progress::setValue(const std::string &name, double value)
+{
+    for (auto &[n, v] : m_current.values) {
+        if (n == name) {
+            v = value;
+            return;
+        }
+    }
+    m_current.values.emplace_back(name, value);
 }
 
 void Progress::flush()

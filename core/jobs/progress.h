@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace gb {
 
@@ -15,6 +17,9 @@ struct ProgressUpdate {
     double rate = 0.0;      ///< items per second in `unit`, 0 when unknown
     std::string unit;       ///< e.g. "tokens", "rows"
     double etaSeconds = -1; ///< estimated time left, -1 when unknown
+    /// Live named values of the job (e.g. a trainer's "step" and "loss" for a live curve); each
+    /// update carries the latest value of each name set so far in the stage.
+    std::vector<std::pair<std::string, double>> values;
 };
 
 /// Progress sink handed to core jobs. Plain callbacks, no Qt: the app forwards updates to the GUI
@@ -33,6 +38,8 @@ public:
                     const std::string &unit = {});
     /// Reports `done` of `total` items within the current stage.
     void update(std::int64_t done, std::int64_t total);
+    /// Sets a named value that the next updates carry (kept until the stage ends).
+    void setValue(const std::string &name, double value);
     /// Forces the last state out (e.g. at the end of a stage).
     void flush();
 

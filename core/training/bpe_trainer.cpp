@@ -2,11 +2,11 @@
 #include "training/bpe_trainer.h"
 
 #include "common/error.h"
+#include "io/atomic_file.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
 
 #include <array>
-#include <fstream>
 #include <unordered_map>
 
 namespace gb {
@@ -268,11 +268,9 @@ Json BpeVocabulary::toTokenizerJson() const
 void BpeVocabulary::writeTokenizerJson(const std::string &path) const
 {
     const std::string text = toTokenizerJson().dump(1);
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.close();
-    if (!f)
-        throw Error::badInput(path + ": cannot write tokenizer.json");
+    AtomicFile f(path);
+    f.write(text.data(), text.size());
+    f.commit();
 }
 
 } // namespace gb

@@ -9,12 +9,13 @@
 std::unique_ptr<QObject> makeCorpusTest();
 std::unique_ptr<QObject> makeBpeTest();
 std::unique_ptr<QObject> makeTabularTrainerTest();
+std::unique_ptr<QObject> makeSchedulesTest();
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     int failed = 0;
-    std::unique_ptr<QObject> tests[] = {makeCorpusTest(), makeBpeTest(), makeTabularTrainerTest()};
+    std::unique_ptr<QObject> tests[] = {makeCorpusTest(), makeBpeTest(), makeTabularTrainerTest(), makeSchedulesTest()};
     // "tst_training TestBpe [QtTest options]" runs one class only.
     const bool pick = argc > 1 && argv[1][0] != '-';
     for (auto &test : tests) {
