@@ -291,16 +291,13 @@ SyntheticCorpus generateCorpus(const CorpusConfig &config)
     return corpus;
 }
 
-std::map<std::string, std::int64_t> SyntheticCorpus::preTokenCounts() const
+std::vector<std::string> SyntheticCorpus::texts() const
 {
-    std::map<std::string, std::int64_t> counts;
-    for (const CorpusDocument &doc : documents) {
-        for (const WordTag &w : doc.words) {
-            const int begin = w.begin > 0 ? w.begin - 1 : 0;
-            ++counts[doc.text.substr(std::size_t(begin), std::size_t(w.end - begin))];
-        }
-    }
-    return counts;
+    std::vector<std::string> out;
+    out.reserve(documents.size());
+    for (const CorpusDocument &doc : documents)
+        out.push_back(doc.text);
+    return out;
 }
 
 std::int64_t SyntheticCorpus::totalWords() const

@@ -65,11 +65,7 @@ struct SyntheticCorpus {
     std::vector<std::string> rareVocab;
     std::vector<CorpusDocument> documents;
 
-    /// Counts of the pre-tokens the GPT-2 byte-level pattern makes of these texts: the first word
-    /// of a document as is, every later one with its leading space (the corpus uses only ASCII
-    /// letters and single punctuation characters between single spaces, so the pattern reduces
-    /// to that split).
-    std::map<std::string, std::int64_t> preTokenCounts() const;
+    std::vector<std::string> texts() const;
     std::int64_t totalWords() const;
 };
 

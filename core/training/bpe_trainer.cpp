@@ -5,25 +5,13 @@
 #include "io/atomic_file.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
+#include "tokenize/bytelevel.h"
 
-#include <array>
 #include <unordered_map>
 
 namespace gb {
 
 namespace {
-
-std::string utf8(unsigned cp)
-{
-    std::string s;
-    if (cp < 0x80) {
-        s += char(cp);
-    } else {
-        s += char(0xC0 | (cp >> 6));
-        s += char(0x80 | (cp & 0x3F));
-    }
-    return s;
-}
 
 std::uint64_t pairKey(int a, int b) { return (std::uint64_t(std::uint32_t(a)) << 32) | std::uint32_t(b); }
 
@@ -40,7 +28,7 @@ public:
     explicit BpeState(const std::map<std::string, std::int64_t> &counts)
     {
         for (int b = 0; b < 256; ++b)
-            addSymbol(byteSymbol((unsigned char)b));
+            addSymbol(bytelevel::encodeBytes(std::string(1, char(b))));
         for (const auto &[bytes, n] : counts) {
             if (bytes.empty() || n <= 0)
                 continue;
@@ -138,18 +126,17 @@ private:
 
 } // namespace
 
-const std::string &byteSymbol(unsigned char byte)
+std::map<std::string, std::int64_t> countPreTokens(const std::vector<std::string> &texts)
 {
-    static const std::array<std::string, 256> table = [] {
-        std::array<std::string, 256> t;
-        unsigned next = 256;
-        for (unsigned b = 0; b < 256; ++b) {
-            const bool printable = (b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE);
-            t[b] = utf8(printable ? b : next++);
-        }
-        return t;
-    }();
-    return table[byte];
+    std::map<std::string, std::int64_t> counts;
+    std::vector<bytelevel::Piece> pieces;
+    for (const std::string &text : texts) {
+        pieces.clear();
+        bytelevel::preTokenize(text, pieces);
+        for (const auto &p : pieces)
+            ++counts[text.substr(p.begin, p.end - p.begin)];
+    }
+    return counts;
 }
 
 BpeVocabulary trainBpe(const std::map<std::string, std::int64_t> &preTokenCounts, const BpeTrainOptions &options,
@@ -175,47 +162,6 @@ BpeVocabulary trainBpe(const std::map<std::string, std::int64_t> &preTokenCounts
     vocab.tokens.insert(vocab.tokens.end(), state.symbols().begin(), state.symbols().end());
     progress.flush();
     return vocab;
-}
-
-std::vector<int> BpeVocabulary::encodePreToken(const std::string &bytes) const
-{
-    std::map<std::pair<std::string, std::string>, int> rank;
-    for (std::size_t i = 0; i < merges.size(); ++i)
-        rank.emplace(merges[i], int(i));
-    std::unordered_map<std::string, int> ids;
-    for (std::size_t i = 0; i < tokens.size(); ++i)
-        ids.emplace(tokens[i], int(i));
-    std::vector<std::string> parts;
-    for (unsigned char c : bytes)
-        parts.push_back(byteSymbol(c));
-    for (;;) {
-        int bestRank = -1;
-        std::size_t at = 0;
-        for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-            const auto it = rank.find({parts[i], parts[i + 1]});
-            if (it != rank.end() && (bestRank < 0 || it->second < bestRank)) {
-                bestRank = it->second;
-                at = i;
-            }
-        }
-        if (bestRank < 0)
-            break;
-        const auto [left, right] = std::pair(parts[at], parts[at + 1]);
-        std::vector<std::string> out;
-        for (std::size_t i = 0; i < parts.size(); ++i) {
-            if (i + 1 < parts.size() && parts[i] == left && parts[i + 1] == right) {
-                out.push_back(left + right);
-                ++i;
-            } else {
-                out.push_back(parts[i]);
-            }
-        }
-        parts = std::move(out);
-    }
-    std::vector<int> result;
-    for (const auto &p : parts)
-        result.push_back(ids.at(p));
-    return result;
 }
 
 Json BpeVocabulary::toTokenizerJson() const

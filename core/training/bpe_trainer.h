@@ -26,9 +26,6 @@ struct BpeVocabulary {
     /// pre-tokenizer and decoder, merges written as "A B" strings.
     Json toTokenizerJson() const;
     void writeTokenizerJson(const std::string &path) const;
-    /// Ids of one pre-token (raw bytes) by the classic merge loop: lowest rank first, all
-    /// non-overlapping occurrences left to right.
-    std::vector<int> encodePreToken(const std::string &bytes) const;
 };
 
 struct BpeTrainOptions {
@@ -44,7 +41,7 @@ struct BpeTrainOptions {
 BpeVocabulary trainBpe(const std::map<std::string, std::int64_t> &preTokenCounts, const BpeTrainOptions &options,
                        Progress &progress, const CancelToken &cancel);
 
-/// GPT-2's byte -> unicode character table (spec-facts 7.1), as UTF-8.
-const std::string &byteSymbol(unsigned char byte);
+/// Counts the GPT-2 pre-tokens (raw bytes, e.g. " word") of the texts: what trainBpe learns from.
+std::map<std::string, std::int64_t> countPreTokens(const std::vector<std::string> &texts);
 
 } // namespace gb
