@@ -32,15 +32,16 @@ void TabularDataset::writeCsv(const std::string &path) const
 
 Json TabularDataset::sidecar() const
 {
+    return Json::object().set("target", target).set("categorical", Json::arrayOf(categorical));
+}
+
+Json TabularDataset::about() const
+{
     Json j = Json::object();
-    j.set("target", target)
-        .set("task", classification ? "classification" : "regression")
-        .set("features", Json::arrayOf(features))
-        .set("categorical", Json::arrayOf(categorical));
+    j.set("name", name).set("task", classification ? "classification" : "regression").set("features", Json::arrayOf(features));
     if (classification)
         j.set("classes", Json::arrayOf(classes));
-    j.set("description", description);
-    return j;
+    return j.set("description", description);
 }
 
 double friedman1Function(const float *x)

@@ -25,10 +25,11 @@ struct TabularDataset {
 
     /// Writes the CSV (header, features then target, shortest round-trip numbers).
     void writeCsv(const std::string &path) const;
-    /// The sidecar that names the target column and the task:
-    /// {"target", "task": "regression"|"classification", "features", "categorical", "classes",
-    ///  "description"}.
+    /// The sidecar the tabular loader reads next to the CSV (`<csv>.json`, io/csv.h ColumnRoles):
+    /// {"target", "categorical"}.
     Json sidecar() const;
+    /// What the data is, for reports: {"name", "task", "features", "classes", "description"}.
+    Json about() const;
 };
 
 /// Friedman's #1 function (Friedman 1991): ten U(0,1) inputs x1..x10 of which five matter,

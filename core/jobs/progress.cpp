@@ -48,6 +48,19 @@ void Progress::update(std::int64_t done, std::int64_t total)
     emitNow();
 }
 
+Progress Progress::nested(double begin, double end) const
+{
+    if (!m_sink)
+        return Progress();
+    const Sink *parent = &m_sink;
+    return Progress([parent, begin, end](const ProgressUpdate &u) {
+        ProgressUpdate mapped = u;
+        if (u.fraction >= 0)
+            mapped.fraction = begin + (end - begin) * u.fraction;
+        (*parent)(mapped);
+    });
+}
+
 void Progress::setValue(const std::string &name, double value)
 {
     for (auto &[n, v] : m_current.values) {

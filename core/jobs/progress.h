@@ -43,6 +43,11 @@ public:
     /// Forces the last state out (e.g. at the end of a stage).
     void flush();
 
+    /// A progress for a sub-job (e.g. one trainer of a pipeline) that owns [begin, end] of this
+    /// job's fraction: its updates reach this sink with the fraction mapped into that range and
+    /// their stage names and values unchanged. Must not outlive this object.
+    Progress nested(double begin, double end) const;
+
     /// A progress object that ignores everything (for callers that do not watch).
     static Progress &null();
 

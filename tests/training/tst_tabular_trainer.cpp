@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "demo/tabular_data.h"
+#include "io/csv.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
 #include "training/tabular_trainer.h"
@@ -89,10 +90,20 @@ void TestTabularTrainer::csvAndSidecar()
     QCOMPARE(cells.size(), 11);
     QCOMPARE(cells[0].toFloat(), d.x[0]);
     QCOMPARE(cells[10].toFloat(), d.y[0]);
-    const auto side = d.sidecar();
-    QCOMPARE(side.find("target")->toString(), std::string("y"));
-    QCOMPARE(side.find("task")->toString(), std::string("regression"));
-    QCOMPARE(classificationSet(5, 1).sidecar().find("categorical")->toArray()[0].toString(), std::string("group"));
+    // The tabular loader reads the CSV with the sidecar and finds the planted columns.
+    gbtest::writeFile(path + QStringLiteral(".json"), d.sidecar().dump());
+    const auto data = gb::loadTabularData(path.toStdString(), "", gb::ColumnRoles());
+    QCOMPARE(data.targetName, std::string("y"));
+    QCOMPARE(data.cols(), std::int64_t(10));
+    QCOMPARE(data.rows, std::int64_t(3));
+    QCOMPARE(data.at(2, 9), d.x[29]);
+    QCOMPARE(d.about().find("task")->toString(), std::string("regression"));
+    const auto c = classificationSet(5, 1);
+    const QString cpath = dir.filePath(QStringLiteral("c.csv"));
+    c.writeCsv(cpath.toStdString());
+    gbtest::writeFile(cpath + QStringLiteral(".json"), c.sidecar().dump());
+    const auto cdata = gb::loadTabularData(cpath.toStdString(), "", gb::ColumnRoles());
+    QVERIFY(cdata.categorical[std::size_t(cdata.featureIndex("group"))]);
 }
 
 // An MLP on Friedman #1 explains most of the variance on held-out rows, and the saved
