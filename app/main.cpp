@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "gui/appcontext.h"
 #include "gui/appsettings.h"
+#include "gui/demooffer.h"
 #include "gui/jobrunner.h"
 #include "gui/errorbanner.h"
 #include "gui/firstpaintprobe.h"
@@ -51,8 +52,10 @@ int main(int argc, char **argv)
     QString path = parser.positionalArguments().value(0);
     if (path.isEmpty())
         path = gb::AppSettings::lastWorkspace();
-    if (path.isEmpty())
-        path = gb::AppSettings::defaultWorkspacePath();
+    // First start: the built-in demo when it is built, else the default workspace and the offer.
+    const bool firstStart = path.isEmpty();
+    if (firstStart)
+        path = gb::DemoOffer::demoBuilt() ? gb::DemoOffer::demoWorkspace() : gb::AppSettings::defaultWorkspacePath();
     QString error = ctx.openWorkspace(path, true);
     if (!error.isEmpty() && path != gb::AppSettings::defaultWorkspacePath()) {
         // Keep going on the default workspace; the banner says what was wrong with the other.
@@ -66,6 +69,8 @@ int main(int argc, char **argv)
         window.pages()->setCurrentIndex(parser.value(QStringLiteral("page")).toInt());
     if (!error.isEmpty())
         window.banner()->showError(error);
+    if (firstStart && !gb::DemoOffer::demoBuilt())
+        window.demoOffer()->offer();
     // --report-startup is for bench_startup: it prints the time from main() to the first painted
     // frame and quits.
     if (parser.isSet(QStringLiteral("report-startup"))) {

@@ -7,8 +7,6 @@
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
 
-#include <QFileInfo>
-
 namespace gb::cli {
 
 namespace {
@@ -29,10 +27,9 @@ int runDemo(Context &ctx)
 {
     Stopwatch watch;
     const std::string out = ctx.required(QStringLiteral("out")).toStdString();
-    const demo::DemoConfig config = ctx.isSet(QStringLiteral("small")) ? demo::DemoConfig::small() : demo::DemoConfig::standard();
+    const demo::DemoConfig config = demo::DemoConfig::named(ctx.isSet(QStringLiteral("small")) ? "small" : "standard");
     const demo::DemoPaths paths(out);
-    if (!ctx.isSet(QStringLiteral("force")) && QFileInfo::exists(QString::fromStdString(paths.workspace))
-        && QFileInfo::exists(QString::fromStdString(paths.report))) {
+    if (!ctx.isSet(QStringLiteral("force")) && demo::isDemoBuilt(paths)) {
         ctx.writeJson(Json::object()
                           .set("status", "exists")
                           .set("workspace", paths.workspace)

@@ -4,6 +4,7 @@
 #include "appcontext.h"
 #include "appsettings.h"
 #include "common/version.h"
+#include "demooffer.h"
 #include "errorbanner.h"
 #include "figureview.h"
 #include "jobrunner.h"
@@ -35,6 +36,7 @@ MainWindow::MainWindow(AppContext &ctx, QWidget *parent)
     , m_ctx(ctx)
     , m_pages(new QTabWidget(this))
     , m_banner(new ErrorBanner(this))
+    , m_demoOffer(new DemoOffer(ctx, this))
     , m_navigator(new Navigator(ctx, this))
     , m_jobsDock(new JobsDock(ctx.jobs(), this))
     , m_computeLabel(new QLabel(this))
@@ -52,6 +54,7 @@ MainWindow::MainWindow(AppContext &ctx, QWidget *parent)
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(4, 4, 4, 0);
     layout->addWidget(m_banner);
+    layout->addWidget(m_demoOffer);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
@@ -70,6 +73,7 @@ MainWindow::MainWindow(AppContext &ctx, QWidget *parent)
     connect(&ctx, &AppContext::errorReported, m_banner, &ErrorBanner::showError);
     connect(&ctx, &AppContext::statusMessage, this, [this](const QString &m) { statusBar()->showMessage(m, 8000); });
     connect(&ctx, &AppContext::workspaceChanged, this, &MainWindow::updateTitle);
+    connect(m_demoOffer, &DemoOffer::demoReady, this, [this](const QString &path) { openWorkspace(path, false); });
 
     buildMenus();
     applyShortcutOverrides();
@@ -145,6 +149,8 @@ void MainWindow::buildMenus()
     view->addAction(m_jobsDock->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    addAction(help, QStringLiteral("openDemo"), tr("Open the &Demo Workspace"), QKeySequence(),
+              [this] { m_demoOffer->openOrBuild(); });
     addAction(help, QStringLiteral("systemInfo"), tr("&Compute Set-up\u2026"), QKeySequence(), [this] { showSystemInfo(); });
     addAction(help, QStringLiteral("about"), tr("&About Glassbox"), QKeySequence(), [this] {
         QMessageBox::about(this, tr("About Glassbox"),

@@ -10,6 +10,7 @@ class QTabWidget;
 namespace gb {
 
 class AppContext;
+class DemoOffer;
 class ErrorBanner;
 class JobsDock;
 class Navigator;
@@ -26,6 +27,7 @@ public:
     QTabWidget *pages() const { return m_pages; }
     WorkflowPage *page(int index) const;
     ErrorBanner *banner() const { return m_banner; }
+    DemoOffer *demoOffer() const { return m_demoOffer; }
     Navigator *navigator() const { return m_navigator; }
     JobsDock *jobsDock() const { return m_jobsDock; }
 
@@ -52,6 +54,7 @@ private:
     AppContext &m_ctx;
     QTabWidget *m_pages;
     ErrorBanner *m_banner;
+    DemoOffer *m_demoOffer;
     Navigator *m_navigator;
     JobsDock *m_jobsDock;
     QMenu *m_recentMenu = nullptr;

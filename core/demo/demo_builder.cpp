@@ -6,6 +6,7 @@
 #include "demo/annotated_tokens.h"
 #include "demo/demo_analysis.h"
 #include "demo/demo_workspace.h"
+#include "demo/side_task.h"
 #include "demo/tabular_data.h"
 #include "io/atomic_file.h"
 #include "jobs/cancel.h"
@@ -18,6 +19,7 @@
 #include <ATen/ATen.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -43,6 +45,11 @@ DemoPaths::DemoPaths(const std::string &r)
 std::string DemoPaths::finalCheckpoint(std::int64_t step) const
 {
     return (fs::path(checkpoints) / ("step" + std::to_string(step))).string();
+}
+
+bool isDemoBuilt(const DemoPaths &paths)
+{
+    return fs::is_regular_file(paths.workspace) && fs::is_regular_file(paths.report);
 }
 
 namespace {
@@ -80,13 +87,45 @@ Json corpusInfo(const SyntheticCorpus &c, std::size_t trainDocs)
                         "document (induction); nested ( ) and [ ] and quotations; topic segments with their own words");
 }
 
+/// CPU seconds of the calling thread: with one intra-op thread per task, a stage's own work.
+/// On a shared machine this is what an idle one would take (wall time includes the waits).
+double threadCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+struct StageTime {
+    double wall = 0, cpu = 0;
+};
+
+/// `f`'s result and the time it took.
+template<typename F>
+auto timed(F &&f)
+{
+    const auto start = std::chrono::steady_clock::now();
+    const double cpu = threadCpuSeconds();
+    auto result = f();
+    return std::make_pair(std::move(result),
+                          StageTime{std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                                    threadCpuSeconds() - cpu});
+}
+
+/// Records a stage's wall time as timings.<name> and its CPU time as timings.cpu.<name>.
+void record(Json &timings, const char *name, const StageTime &t)
+{
+    timings.set(name, t.wall);
+    Json cpu = timings.find("cpu") ? *timings.find("cpu") : Json::object();
+    timings.set("cpu", cpu.set(name, t.cpu));
+}
+
 /// Runs `f` as one stage of the build, timing it into `timings`.
 template<typename F>
 auto stage(Json &timings, const char *name, F &&f)
 {
-    const auto start = std::chrono::steady_clock::now();
-    auto result = f();
-    timings.set(name, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    auto [result, time] = timed(std::forward<F>(f));
+    record(timings, name, time);
     return result;
 }
 
@@ -135,8 +174,14 @@ Json trainTabular(const TabularDataset &d, const MlpOptions &mlp, const std::str
 Json buildDemo(const DemoConfig &c, const std::string &outDir, Progress &progress, const CancelToken &cancel)
 {
     const auto start = std::chrono::steady_clock::now();
+    const std::clock_t cpuStart = std::clock();
     const DemoPaths paths(outDir);
-    fs::create_directories(paths.root);
+    std::error_code ec;
+    fs::create_directories(paths.root, ec);
+    if (ec || !fs::is_directory(paths.root))
+        throw Error::badInput(paths.root + ": cannot make the demo folder here (" +
+                              (ec ? ec.message() : std::string("not a folder")) + ")");
+    fs::remove(paths.report); // until the new build finishes, the folder does not count as built
     Json timings = Json::object();
 
     progress.beginStage("generating the corpus", 0.0, 0.01);
@@ -172,28 +217,54 @@ Json buildDemo(const DemoConfig &c, const std::string &outDir, Progress &progres
     LmTrainOptions lmOptions = c.lm;
     lmOptions.contextLength = c.contextLength;
     lmOptions.tokenizerJson = paths.tokenizer;
-    Progress lmProgress = progress.nested(0.04, 0.55);
+    IntraOpThreads one(1); // see IntraOpThreads: the second core runs the side tasks
+
+    // The tabular demos need nothing else: they train beside the language model.
+    SideTask<std::pair<Json, StageTime>> tabularTask([&] {
+        return timed([&] {
+            Json t = Json::array();
+            t.push(trainTabular(friedman1(c.tabularRows, 1.0, c.corpus.seed + 1), c.mlp, paths.tabular, cancel));
+            t.push(trainTabular(classificationSet(c.tabularRows, c.corpus.seed + 2), c.mlp, paths.tabular, cancel));
+            return t;
+        });
+    });
+    Progress lmProgress = progress.nested(0.04, 0.62);
     const LmTrainResult lm = stage(timings, "language_model_s", [&] {
         return trainLanguageModel(modelConfig, trainIds, lmOptions, paths.checkpoints, lmProgress, cancel);
     });
+    const auto [tabular, tabularTime] = tabularTask.get();
+    record(timings, "tabular_s", tabularTime);
     const std::string finalDir = lm.checkpoints.back().path;
-
-    Progress saeProgress = progress.nested(0.55, 0.64);
-    const SaeTrainResult sae = stage(timings, "sae_s", [&] {
-        const auto model = TransformerModel::load(finalDir);
-        Progress collect = saeProgress.nested(0.0, 0.2);
-        collect.beginStage("SAE activations", 0.0, 1.0, "windows");
-        const auto acts = collectActivations(*model, tokenWindows(trainIds, c.contextLength, c.saeWindows), c.hook, 32,
-                                             collect, cancel);
-        Progress train = saeProgress.nested(0.2, 1.0);
-        return trainSae(acts, c.sae, {"glassbox-demo-pythia", c.hook, c.contextLength, paths.corpusTrain}, paths.sae,
-                        train, cancel);
-    });
-
-    Progress ccProgress = progress.nested(0.64, 0.84);
-    std::vector<std::string> hookPoints;
-    for (const auto &ck : lm.checkpoints)
+    std::vector<std::pair<std::int64_t, std::string>> series;
+    std::vector<std::string> dirs, hookPoints;
+    for (const auto &ck : lm.checkpoints) {
+        series.emplace_back(ck.step, ck.path);
+        dirs.push_back(ck.path);
         hookPoints.push_back("step" + std::to_string(ck.step));
+    }
+    const AnalysisWindows windows = makeAnalysisWindows(scanTokens, c.contextLength, c.analysisWindows, c.corpus.topics,
+                                                        closerId(*tokenizer, " )"), closerId(*tokenizer, " ]"));
+
+    // The SAE, then what each checkpoint learned, beside the crosscoder (the longest stage).
+    struct SaeSide {
+        SaeTrainResult sae;
+        Json behaviour;
+        StageTime saeTime, behaviourTime;
+    };
+    SideTask<SaeSide> saeTask([&] {
+        SaeSide out;
+        std::tie(out.sae, out.saeTime) = timed([&] {
+            const auto model = TransformerModel::load(finalDir);
+            const auto acts = collectActivations(*model, tokenWindows(trainIds, c.contextLength, c.saeWindows), c.hook, 32,
+                                                 Progress::null(), cancel);
+            return trainSae(acts, c.sae, {"glassbox-demo-pythia", c.hook, c.contextLength, paths.corpusTrain}, paths.sae,
+                            Progress::null(), cancel);
+        });
+        std::tie(out.behaviour, out.behaviourTime) =
+            timed([&] { return behaviourOverTraining(series, windows, Progress::null(), cancel); });
+        return out;
+    });
+    Progress ccProgress = progress.nested(0.62, 0.92);
     const CrosscoderTrainResult crosscoder = stage(timings, "crosscoder_s", [&] {
         Progress collect = ccProgress.nested(0.0, 0.3);
         const auto x = snapshotActivations(lm.checkpoints, tokenWindows(trainIds, c.contextLength, c.crosscoderWindows),
@@ -201,36 +272,23 @@ Json buildDemo(const DemoConfig &c, const std::string &outDir, Progress &progres
         Progress train = ccProgress.nested(0.3, 1.0);
         return trainCrosscoder(x, hookPoints, c.crosscoder, paths.crosscoder, train, cancel);
     });
-
-    progress.beginStage("tabular demos", 0.84, 0.87);
-    const Json tabular = stage(timings, "tabular_s", [&] {
-        Json t = Json::array();
-        t.push(trainTabular(friedman1(c.tabularRows, 1.0, c.corpus.seed + 1), c.mlp, paths.tabular, cancel));
-        t.push(trainTabular(classificationSet(c.tabularRows, c.corpus.seed + 2), c.mlp, paths.tabular, cancel));
-        return t;
-    });
+    progress.beginStage("training the SAE", 0.92, 0.94);
+    SaeSide side = saeTask.get();
+    const SaeTrainResult &sae = side.sae;
+    record(timings, "sae_s", side.saeTime);
+    record(timings, "behaviour_s", side.behaviourTime);
 
     Json report = Json::object();
-    const Json analysis = stage(timings, "analysis_s", [&] {
-        const AnalysisWindows windows = makeAnalysisWindows(scanTokens, c.contextLength, c.analysisWindows, c.corpus.topics,
-                                                            closerId(*tokenizer, " )"), closerId(*tokenizer, " ]"));
-        std::vector<std::pair<std::int64_t, std::string>> series;
-        std::vector<std::string> dirs;
-        for (const auto &ck : lm.checkpoints) {
-            series.emplace_back(ck.step, ck.path);
-            dirs.push_back(ck.path);
-        }
-        Progress behaviour = progress.nested(0.87, 0.92);
-        behaviour.beginStage("measuring what each checkpoint learned", 0.0, 1.0, "checkpoints");
-        report.set("behaviour", behaviourOverTraining(series, windows, behaviour, cancel));
-        Progress saeAnalysis = progress.nested(0.92, 0.94);
+    report.set("behaviour", side.behaviour);
+    stage(timings, "findings_s", [&] {
+        Progress saeAnalysis = progress.nested(0.94, 0.96);
         saeAnalysis.beginStage("matching SAE features to the planted phenomena", 0.0, 1.0);
         report.set("sae_findings", saeFindings(finalDir, c.hook, paths.sae, windows, vocabSize, saeAnalysis, cancel));
-        Progress ccAnalysis = progress.nested(0.94, 0.97);
+        Progress ccAnalysis = progress.nested(0.96, 0.97);
         ccAnalysis.beginStage("matching crosscoder features to the planted phenomena", 0.0, 1.0);
         report.set("crosscoder_findings",
                    crosscoderFindings(dirs, c.hook, paths.crosscoder, windows, vocabSize, ccAnalysis, cancel));
-        return report;
+        return 0;
     });
     report.set("config", c.toJson())
         .set("tokens", Json::object()
@@ -257,7 +315,10 @@ Json buildDemo(const DemoConfig &c, const std::string &outDir, Progress &progres
         writeDemoWorkspace(paths, c, results, wsProgress, cancel);
         return 0;
     });
-    timings.set("total_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    record(timings, "total_s",
+           {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+            double(std::clock() - cpuStart) / CLOCKS_PER_SEC}); // the process's CPU: every thread
+
     report.set("timings", timings);
     writeText(paths.report, report.dump(1));
     progress.flush();

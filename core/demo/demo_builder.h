@@ -27,6 +27,9 @@ struct DemoPaths {
     std::string finalCheckpoint(std::int64_t step) const;
 };
 
+/// True when a finished build is there: buildDemo writes the report last.
+bool isDemoBuilt(const DemoPaths &paths);
+
 /// Builds the demo from nothing into `outDir`: the synthetic corpus and its tokenizer, a small
 /// Pythia-architecture model trained with a Pythia-like checkpoint series, an SAE on the last
 /// checkpoint and a crosscoder over all checkpoints at the same hook, the tabular demos, the

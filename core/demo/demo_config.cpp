@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "demo/demo_config.h"
 
+#include "common/error.h"
+
 namespace gb::demo {
 
 DemoConfig DemoConfig::standard()
@@ -57,6 +59,15 @@ DemoConfig DemoConfig::small()
     c.mlp.epochs = 10;
     c.analysisWindows = 20;
     return c;
+}
+
+DemoConfig DemoConfig::named(const std::string &name)
+{
+    if (name == "standard")
+        return standard();
+    if (name == "small")
+        return small();
+    throw Error::badInput("demo configuration \"" + name + "\": expected standard or small");
 }
 
 Json DemoConfig::toJson() const

@@ -36,6 +36,8 @@ struct DemoConfig {
     /// The full demo (minutes on 2 cores) and a reduced one for tests (seconds).
     static DemoConfig standard();
     static DemoConfig small();
+    /// "standard" or "small"; BadInput otherwise.
+    static DemoConfig named(const std::string &name);
     Json toJson() const;
 };
 
