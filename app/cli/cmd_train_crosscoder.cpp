@@ -26,13 +26,8 @@ CrosscoderTrainOptions optionsFrom(Context &ctx)
         o.activation = CrosscoderTrainOptions::Activation::ReluL1;
     else if (act != QLatin1String("jumprelu"))
         throw Error::badInput("--activation must be jumprelu or relu, not \"" + act.toStdString() + "\"");
-    o.features = ctx.intValue(QStringLiteral("features"), o.features);
     o.sparsityCoefficient = ctx.doubleValue(QStringLiteral("sparsity"), o.sparsityCoefficient);
-    o.steps = ctx.intValue(QStringLiteral("steps"), int(o.steps));
-    o.batchSize = ctx.intValue(QStringLiteral("batch"), o.batchSize);
-    o.learningRate = ctx.doubleValue(QStringLiteral("lr"), o.learningRate);
-    o.seed = std::uint64_t(ctx.intValue(QStringLiteral("seed"), 1));
-    o.resume = !ctx.isSet(QStringLiteral("no-resume"));
+    readDictionaryOptions(ctx, o);
     return o;
 }
 

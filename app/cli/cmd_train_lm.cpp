@@ -5,7 +5,6 @@
 
 #include "common/error.h"
 #include "jobs/cancel.h"
-#include "store/workspace.h"
 #include "tokenize/tokenizer_loader.h"
 #include "training/bpe_trainer.h"
 #include "training/lm_trainer.h"
@@ -85,7 +84,7 @@ int runTrainLm(Context &ctx)
     const double computeSeconds = watch.lap();
     Json result = r.toJson();
     result.set("tokens", std::int64_t(ids.size())).set("parameters", config.parameterCount()).set("checkpoints_folder", out + "/checkpoints");
-    if (Workspace *ws = ctx.workspace()) {
+    if (ctx.workspace()) {
         const std::int64_t input = ctx.registerInput(corpus, "corpus");
         const std::int64_t series = ctx.registerInput(out + "/checkpoints", "checkpoint_series");
         const Json params = options.toJson().set("model_config", config.toJson());

@@ -27,14 +27,9 @@ SaeTrainOptions optionsFrom(Context &ctx)
         o.architecture = SaeTrainOptions::Architecture::TopK;
     else if (arch != QLatin1String("relu"))
         throw Error::badInput("--architecture must be relu or topk, not \"" + arch.toStdString() + "\"");
-    o.features = ctx.intValue(QStringLiteral("features"), o.features);
     o.k = ctx.intValue(QStringLiteral("k"), o.k);
     o.l1Coefficient = ctx.doubleValue(QStringLiteral("l1"), o.l1Coefficient);
-    o.steps = ctx.intValue(QStringLiteral("steps"), int(o.steps));
-    o.batchSize = ctx.intValue(QStringLiteral("batch"), o.batchSize);
-    o.learningRate = ctx.doubleValue(QStringLiteral("lr"), o.learningRate);
-    o.seed = std::uint64_t(ctx.intValue(QStringLiteral("seed"), 1));
-    o.resume = !ctx.isSet(QStringLiteral("no-resume"));
+    readDictionaryOptions(ctx, o);
     return o;
 }
 

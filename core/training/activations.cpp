@@ -2,6 +2,7 @@
 #include "training/activations.h"
 
 #include "common/error.h"
+#include "common/random.h"
 #include "common/torch_guard.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
@@ -41,6 +42,15 @@ at::Tensor collectActivations(const TransformerModel &model, const at::Tensor &w
         }
         return at::cat(parts, 0);
     });
+}
+
+at::Tensor batchOfRows(const at::Tensor &rows, int batchSize, std::uint64_t seed, std::int64_t step)
+{
+    Rng rng(seed * 0x9E3779B97F4A7C15ULL + std::uint64_t(step));
+    std::vector<std::int64_t> picked(static_cast<std::size_t>(batchSize));
+    for (auto &i : picked)
+        i = std::int64_t(rng.below(std::uint64_t(rows.size(0))));
+    return rows.index_select(0, at::tensor(picked, at::kLong));
 }
 
 } // namespace gb

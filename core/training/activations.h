@@ -22,4 +22,8 @@ at::Tensor tokenWindows(const at::Tensor &tokens, int context, std::int64_t maxW
 at::Tensor collectActivations(const TransformerModel &model, const at::Tensor &windows, const std::string &hook,
                               int batch, Progress &progress, const CancelToken &cancel);
 
+/// The dictionary trainers' batch of `step`: `batchSize` rows of `rows` drawn with replacement by
+/// a generator seeded from (seed, step) alone, so a resumed run sees the same batches.
+at::Tensor batchOfRows(const at::Tensor &rows, int batchSize, std::uint64_t seed, std::int64_t step);
+
 } // namespace gb

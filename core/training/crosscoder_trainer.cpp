@@ -5,10 +5,12 @@
 #include "common/random.h"
 #include "common/torch_guard.h"
 #include "common/version.h"
+#include "dictionaries/crosscoderconfig.h"
+#include "dictionaries/crosscoderwriter.h"
 #include "io/atomic_file.h"
-#include "io/safetensors.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
+#include "training/activations.h"
 #include "training/adamw.h"
 #include "training/trainer_state.h"
 #include "training/training_curve.h"
@@ -186,23 +188,15 @@ Json openMossConfig(std::int64_t d, const std::vector<std::string> &hooks, const
                                       .set("version", appVersion()));
 }
 
-void saveCrosscoder(const std::string &outDir, const Cc &c, const std::vector<std::string> &hooks,
-                    const CrosscoderTrainOptions &o, const CrosscoderTrainResult &r)
+/// Through the dictionaries' writer, which checks the files by reading them back.
+void saveTrained(const std::string &outDir, const Cc &c, const std::vector<std::string> &hooks,
+                 const CrosscoderTrainOptions &o, const CrosscoderTrainResult &r)
 {
-    at::NoGradGuard noGrad;
-    fs::create_directories(outDir);
-    std::vector<std::pair<std::string, at::Tensor>> tensors = {
-        {"W_E", c.wE.detach()}, {"b_E", c.bE.detach()}, {"W_D", c.wD.detach()}, {"b_D", c.bD.detach()}};
-    if (o.activation == Activation::JumpReLU)
-        tensors.emplace_back("activation_function.log_jumprelu_threshold", c.logTheta.detach());
-    for (std::size_t s = 0; s < hooks.size(); ++s)
-        tensors.emplace_back("dataset_average_activation_norm." + hooks[s], at::scalar_tensor(r.datasetNorms[s], at::kFloat));
-    writeSafetensors((fs::path(outDir) / "sae_weights.safetensors").string(), tensors,
-                     {{"version", std::string("glassbox ") + appVersion()}});
-    const std::string text = openMossConfig(c.wE.size(1), hooks, o, r).dump(1);
-    AtomicFile f((fs::path(outDir) / "config.json").string());
-    f.write(text.data(), text.size());
-    f.commit();
+    const std::string configPath = (fs::path(outDir) / "config.json").string();
+    const CrosscoderConfig config = CrosscoderConfig::fromJson(openMossConfig(c.wE.size(1), hooks, o, r), configPath);
+    const bool jump = o.activation == Activation::JumpReLU;
+    saveCrosscoder(outDir, config,
+                   CrosscoderWeights{c.wE, c.bE, c.wD, c.bD, jump ? c.logTheta : at::Tensor(), r.datasetNorms});
 }
 
 double scheduleLr(const CrosscoderTrainOptions &o, std::int64_t step)
@@ -303,11 +297,7 @@ CrosscoderTrainResult trainCrosscoder(const at::Tensor &activations, const std::
             if (step == o.stopAt)
                 throw Error::cancelled();
             cancel.throwIfCancelled();
-            Rng rng(o.seed * 0x9E3779B97F4A7C15ULL + std::uint64_t(step));
-            std::vector<std::int64_t> rows(static_cast<std::size_t>(o.batchSize));
-            for (auto &i : rows)
-                i = std::int64_t(rng.below(std::uint64_t(trainS.size(0))));
-            const auto batch = trainS.index_select(0, at::tensor(rows, at::kLong));
+            const auto batch = batchOfRows(trainS, o.batchSize, o.seed, step);
             const Pass p = run(c, batch, o);
             const auto mse = (p.reconstruction - batch).pow(2).sum(-1).mean();
             const double warm = std::min(1.0, double(step + 1) / std::max(1.0, o.sparsityWarmupFraction * double(o.steps)));
@@ -334,7 +324,7 @@ CrosscoderTrainResult trainCrosscoder(const at::Tensor &activations, const std::
         r.sparsity = curve.series("sparsity");
         r.l0 = curve.series("l0");
         r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        saveCrosscoder(outDir, c, hooks, o, r);
+        saveTrained(outDir, c, hooks, o, r);
         writeLog();
         fs::remove_all(TrainerState::path(outDir));
         progress.flush();

@@ -9,6 +9,7 @@
 #include "io/safetensors.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
+#include "training/activations.h"
 #include "training/adamw.h"
 #include "training/trainer_state.h"
 #include "training/training_curve.h"
@@ -223,11 +224,7 @@ SaeTrainResult trainSae(const at::Tensor &activations, const SaeTrainOptions &o,
             if (step == o.stopAt)
                 throw Error::cancelled();
             cancel.throwIfCancelled();
-            Rng rng(o.seed * 0x9E3779B97F4A7C15ULL + std::uint64_t(step));
-            std::vector<std::int64_t> rows(static_cast<std::size_t>(o.batchSize));
-            for (auto &i : rows)
-                i = std::int64_t(rng.below(std::uint64_t(trainS.size(0))));
-            const auto batch = trainS.index_select(0, at::tensor(rows, at::kLong));
+            const auto batch = batchOfRows(trainS, o.batchSize, o.seed, step);
             const auto f = encode(s, batch, o);
             const auto mse = (decode(s, f) - batch).pow(2).sum(-1).mean();
             auto loss = mse;

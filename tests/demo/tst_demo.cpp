@@ -19,6 +19,7 @@
 #include "models/transformermodel.h"
 #include "pages/evolutionpage.h"
 #include "pages/evolutionresult.h"
+#include "pages/tabularpage.h"
 #include "store/workspace.h"
 #include "tabular/pdp.h"
 #include "testutils.h"
@@ -35,6 +36,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTest>
+#include <QTreeWidget>
 
 #include <set>
 
@@ -82,6 +84,7 @@ private Q_SLOTS:
     void deterministic();
     void trainCommands();
     void appBuildsOnFirstStartAndOpens();
+    void everyPageOnTheDemo();
 
 private:
     QTemporaryDir m_dir;
@@ -328,6 +331,32 @@ void TestDemo::appBuildsOnFirstStartAndOpens()
     QCOMPARE(ready.size(), 1);
     QVERIFY(!window.demoOffer()->building());
     window.grab().save(QDir(gbtest::buildDir()).filePath(QStringLiteral("screenshots/demo-first-start.png")));
+}
+
+// The window on the demo workspace, page by page (screenshots in build/screenshots/demo-*.png):
+// the evolution page shows the stored run at once, the tabular page computes on the demo MLP.
+void TestDemo::everyPageOnTheDemo()
+{
+    gb::AppContext ctx;
+    QVERIFY(ctx.openWorkspace(QDir(m_out).filePath(QStringLiteral("demo.gbx")), false).isEmpty());
+    gb::MainWindow window(ctx);
+    window.resize(1400, 900);
+    window.show();
+    auto *evolution = window.findChild<gb::EvolutionPage *>();
+    QTRY_VERIFY_WITH_TIMEOUT(evolution->result() && !evolution->isBusy(), 60000);
+    auto *tabular = window.findChild<gb::TabularPage *>();
+    QVERIFY(tabular);
+    tabular->openInputs(m_out + QStringLiteral("/tabular/friedman1_mlp.pt"), m_out + QStringLiteral("/tabular/friedman1.csv"));
+    QTRY_VERIFY_WITH_TIMEOUT(tabular->lastRunId() > 0 && ctx.jobs().activeCount() == 0, 120000);
+    QCOMPARE(tabular->featureList()->topLevelItemCount(), 10);
+    const QString dir = QDir(gbtest::buildDir()).filePath(QStringLiteral("screenshots"));
+    QDir().mkpath(dir);
+    for (int i = 0; i < window.pages()->count(); ++i) {
+        window.pages()->setCurrentIndex(i);
+        QTest::qWait(200);
+        const QString name = window.pages()->tabText(i).toLower().remove(QLatin1Char('&'));
+        QVERIFY(window.grab().save(QDir(dir).filePath(QStringLiteral("demo-%1.png").arg(name))));
+    }
 }
 
 QTEST_MAIN(TestDemo)
