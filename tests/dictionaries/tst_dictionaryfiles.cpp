@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+// Dictionary files: every fixture folder (written by tests/reference/make_dictionary_fixtures.py,
+// whose torch code implements the SAELens / OpenMOSS formulas independently) must encode and
+// decode to the values stored next to it; cfg.json layouts; broken folders give specific errors.
+#include "dictionaries/dictionaryloader.h"
+#include "dictionaries/saelensconfig.h"
+#include "io/safetensors.h"
+#include "testutils.h"
+
+#include <ATen/ATen.h>
+
+#include <QDir>
+#include <QFile>
+
+#include <filesystem>
+
+using gb::DictionaryKind;
+using gb::Json;
+using gb::SaeLensConfig;
+
+namespace {
+
+std::string fixture(const char *name)
+{
+    return QString(gbtest::fixturesDir() + QStringLiteral("/dictionaries/") + QString::fromLatin1(name)).toStdString();
+}
+
+/// A writable copy of a fixture folder.
+std::string copyFixture(const QTemporaryDir &tmp, const char *name)
+{
+    const std::string to = tmp.filePath(QString::fromLatin1(name)).toStdString();
+    std::filesystem::copy(fixture(name), to, std::filesystem::copy_options::recursive);
+    return to;
+}
+
+void rewriteJson(const std::string &file, const std::function<void(Json &)> &edit)
+{
+    Json j = Json::parseFile(file);
+    edit(j);
+    gbtest::writeFile(QString::fromStdString(file), j.dump(2));
+}
+
+/// Rewrites a safetensors file keeping every tensor but `drop`.
+void dropTensor(const std::string &file, const std::string &drop)
+{
+    std::vector<std::pair<std::string, at::Tensor>> keep;
+    {
+        const auto f = gb::SafetensorsFile::open(file);
+        for (const auto &e : f->entries())
+            if (e.name != drop)
+                keep.emplace_back(e.name, f->tensor(e.name).clone());
+    }
+    gb::writeSafetensors(file, keep);
+}
+
+} // namespace
+
+class TestDictionaryFiles : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void matchesReference_data();
+    void matchesReference();
+    void sparsityIsRead();
+    void configLayouts_data();
+    void configLayouts();
+    void configErrors_data();
+    void configErrors();
+    void brokenFolders_data();
+    void brokenFolders();
+};
+
+void TestDictionaryFiles::matchesReference_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<QString>("architecture");
+    QTest::addColumn<int>("kind");
+    const struct {
+        const char *name, *format, *arch;
+        DictionaryKind kind;
+    } cases[] = {
+        {"standard_v6", "saelens", "standard", DictionaryKind::Sae},
+        {"gated_v6", "saelens", "gated", DictionaryKind::Sae},
+        {"jumprelu_v6", "saelens", "jumprelu", DictionaryKind::Sae},
+        {"topk_v6_rescaled", "saelens", "topk", DictionaryKind::Sae},
+        {"layer_norm_v6", "saelens", "standard", DictionaryKind::Sae},
+        {"transcoder_v6", "saelens", "transcoder", DictionaryKind::Transcoder},
+        {"skip_transcoder_v6", "saelens", "skip_transcoder", DictionaryKind::Transcoder},
+        {"jumprelu_transcoder_v6", "saelens", "jumprelu_transcoder", DictionaryKind::Transcoder},
+        {"topk_flat", "saelens", "topk", DictionaryKind::Sae},
+        {"hook_z_flat", "saelens", "standard", DictionaryKind::Sae},
+        {"finetuning_scale_flat", "saelens", "standard", DictionaryKind::Sae},
+        {"expected_average_v6", "saelens", "standard", DictionaryKind::Sae},
+        {"batchtopk_checkpoint", "saelens", "jumprelu", DictionaryKind::Sae},
+        {"openmoss_jumprelu", "openmoss", "jumprelu", DictionaryKind::Sae},
+    };
+    for (const auto &c : cases)
+        QTest::addRow("%s", c.name) << QString::fromLatin1(c.name) << QString::fromLatin1(c.format)
+                                    << QString::fromLatin1(c.arch) << int(c.kind);
+}
+
+void TestDictionaryFiles::matchesReference()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, format);
+    QFETCH(QString, architecture);
+    QFETCH(int, kind);
+    const std::string dir = fixture(name.toLatin1().constData());
+    const auto dict = gb::loadDictionary(dir);
+    QCOMPARE(QString::fromStdString(dict->info().format), format);
+    QCOMPARE(QString::fromStdString(dict->info().architecture), architecture);
+    QCOMPARE(int(dict->kind()), kind);
+
+    const auto io = gb::SafetensorsFile::open(dir + "/io.safetensors");
+    const at::Tensor x = io->floatTensor("x");
+    const auto out = dict->forward(x);
+    const at::Tensor f = io->floatTensor("features");
+    const at::Tensor y = io->floatTensor("reconstruction");
+    QCOMPARE(out.features.sizes().vec(), f.sizes().vec());
+    QCOMPARE(out.reconstruction.sizes().vec(), y.sizes().vec());
+    QVERIFY2(at::allclose(out.features, f, 1e-4, 1e-5),
+             qPrintable(QStringLiteral("features differ by %1").arg((out.features - f).abs().max().item<double>())));
+    QVERIFY2(at::allclose(out.reconstruction, y, 1e-4, 1e-5),
+             qPrintable(QStringLiteral("reconstruction differs by %1").arg((out.reconstruction - y).abs().max().item<double>())));
+    // Sparse codes really are sparse somewhere (the fixture is not all zeros or all active).
+    const double active = (f > 0).to(at::kFloat).mean().item<double>();
+    QVERIFY(active > 0 && active < 1);
+}
+
+void TestDictionaryFiles::sparsityIsRead()
+{
+    const auto dict = gb::loadDictionary(fixture("jumprelu_v6"));
+    QVERIFY(dict->logSparsity().has_value());
+    QCOMPARE(dict->logSparsity()->size(0), dict->dSae());
+    QVERIFY(dict->logSparsity()->max().item<double>() <= 0);
+    QVERIFY(!gb::loadDictionary(fixture("standard_v6"))->logSparsity().has_value());
+    // A file given instead of its folder opens the folder.
+    QCOMPARE(gb::loadDictionary(fixture("standard_v6") + "/cfg.json")->dSae(), std::int64_t(12));
+}
+
+void TestDictionaryFiles::configLayouts_data()
+{
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("architecture");
+    QTest::addColumn<QString>("hook");
+    QTest::addColumn<int>("k");
+    QTest::addColumn<bool>("subtractBias");
+    QTest::addColumn<int>("norm");
+    QTest::addColumn<bool>("hookZ");
+    using N = gb::SaeSpec::Norm;
+    QTest::addRow("v6 nested") << R"({"architecture":"jumprelu","d_in":4,"d_sae":8,"apply_b_dec_to_input":false,
+        "normalize_activations":"layer_norm","metadata":{"hook_name":"blocks.3.hook_resid_pre","sae_lens_version":"6.1.0"}})"
+                               << "jumprelu" << "blocks.3.hook_resid_pre" << 0 << false << int(N::LayerNorm) << false;
+    QTest::addRow("v6 topk default k") << R"({"architecture":"topk","d_in":4,"d_sae":8,"metadata":{"hook_name":"h"}})"
+                                       << "topk" << "h" << 100 << true << int(N::None) << false;
+    QTest::addRow("flat, old names, topk via kwargs")
+        << R"({"d_in":4,"d_sae":8,"hook_point":"blocks.0.hook_mlp_out","activation_fn_str":"topk","activation_fn_kwargs":{"k":7}})"
+        << "topk" << "blocks.0.hook_mlp_out" << 7 << true << int(N::None) << false;
+    QTest::addRow("flat, normalize true") << R"({"d_in":4,"d_sae":8,"hook_name":"x","normalize_activations":true})"
+                                          << "standard" << "x" << 0 << true << int(N::None) << false;
+    QTest::addRow("flat, constant norm, hook_z") << R"({"d_in":4,"d_sae":8,"hook_name":"blocks.2.attn.hook_z",
+        "normalize_activations":"constant_norm_rescale"})" << "standard" << "blocks.2.attn.hook_z" << 0 << true << int(N::PerToken) << true;
+    QTest::addRow("v6 reshape flag") << R"({"architecture":"standard","d_in":4,"d_sae":8,"reshape_activations":"hook_z",
+        "metadata":{"hook_name":"blocks.2.attn.hook_z"}})" << "standard" << "blocks.2.attn.hook_z" << 0 << true << int(N::None) << true;
+}
+
+void TestDictionaryFiles::configLayouts()
+{
+    QFETCH(QString, json);
+    QFETCH(QString, architecture);
+    QFETCH(QString, hook);
+    QFETCH(int, k);
+    QFETCH(bool, subtractBias);
+    QFETCH(int, norm);
+    QFETCH(bool, hookZ);
+    const SaeLensConfig c = SaeLensConfig::fromJson(Json::parse(json.toStdString()), "cfg.json");
+    QCOMPARE(QString::fromStdString(c.info.architecture), architecture);
+    QCOMPARE(QString::fromStdString(c.info.hookIn), hook);
+    QCOMPARE(QString::fromStdString(c.info.hookOut), hook);
+    if (k)
+        QCOMPARE(c.spec.k, std::int64_t(k));
+    QCOMPARE(c.spec.subtractDecoderBias, subtractBias);
+    QCOMPARE(int(c.spec.norm), norm);
+    QCOMPARE(c.spec.hookZ, hookZ);
+    QCOMPARE(c.info.prependBos, true);
+}
+
+void TestDictionaryFiles::configErrors_data()
+{
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("needle");
+    QTest::addRow("unknown architecture") << R"({"architecture":"mystery","d_in":4,"d_sae":8,"hook_name":"h"})"
+                                          << "unknown architecture 'mystery' (supported: standard, gated";
+    QTest::addRow("missing d_in") << R"({"d_sae":8,"hook_name":"h"})" << "'d_in' is missing";
+    QTest::addRow("negative d_sae") << R"({"d_in":4,"d_sae":-8,"hook_name":"h"})" << "'d_sae' must be positive";
+    QTest::addRow("no hook") << R"({"d_in":4,"d_sae":8})" << "'hook_name' is missing";
+    QTest::addRow("tanh-relu") << R"({"d_in":4,"d_sae":8,"hook_name":"h","activation_fn_str":"tanh-relu"})"
+                               << "activation_fn 'tanh-relu' is not supported";
+    QTest::addRow("bad normalisation") << R"({"d_in":4,"d_sae":8,"hook_name":"h","normalize_activations":"whiten"})"
+                                       << "unknown normalize_activations 'whiten'";
+    QTest::addRow("transcoder without output hook")
+        << R"({"architecture":"transcoder","d_in":4,"d_sae":8,"apply_b_dec_to_input":false,"metadata":{"hook_name":"h"}})"
+        << "transcoder without 'hook_name_out'";
+    QTest::addRow("transcoder subtracting b_dec")
+        << R"({"architecture":"transcoder","d_in":4,"d_sae":8,"apply_b_dec_to_input":true,"metadata":{"hook_name":"h","hook_name_out":"o"}})"
+        << "apply_b_dec_to_input is true";
+    QTest::addRow("wrong type") << R"({"d_in":"four","d_sae":8,"hook_name":"h"})" << "d_in";
+}
+
+void TestDictionaryFiles::configErrors()
+{
+    QFETCH(QString, json);
+    QFETCH(QString, needle);
+    GB_VERIFY_THROWS(SaeLensConfig::fromJson(Json::parse(json.toStdString()), "cfg.json"), needle.toStdString());
+}
+
+void TestDictionaryFiles::brokenFolders_data()
+{
+    QTest::addColumn<QString>("mutation");
+    QTest::addColumn<QString>("needle");
+    QTest::addRow("width differs from the weights") << "d_in" << "tensor 'W_enc' has shape [8, 12], expected [16, 12]";
+    QTest::addRow("missing tensor") << "drop b_enc" << "tensor 'b_enc' is missing (architecture 'standard' needs it)";
+    QTest::addRow("missing threshold") << "drop threshold" << "tensor 'threshold' is missing";
+    QTest::addRow("unknown architecture") << "architecture" << "unknown architecture 'mystery'";
+    QTest::addRow("no weights") << "delete weights" << "has cfg.json but no sae_weights.safetensors";
+    QTest::addRow("truncated weights") << "truncate" << "sae_weights.safetensors";
+    QTest::addRow("not a dictionary") << "unrelated" << "not a sparse dictionary; it holds notes.txt";
+    QTest::addRow("OpenMOSS norm never measured") << "nan norm" << "the dataset norm was never measured";
+    QTest::addRow("OpenMOSS batch top-k") << "batchtopk" << "act_fn 'batchtopk' is not supported (batch-level top-k";
+    QTest::addRow("OpenMOSS other type") << "clt" << "sae_type 'clt' is not supported";
+}
+
+void TestDictionaryFiles::brokenFolders()
+{
+    QFETCH(QString, mutation);
+    QFETCH(QString, needle);
+    QTemporaryDir tmp;
+    std::string dir;
+    const std::string m = mutation.toStdString();
+    if (m == "d_in") {
+        dir = copyFixture(tmp, "standard_v6");
+        rewriteJson(dir + "/cfg.json", [](Json &j) { j.set("d_in", 16); });
+    } else if (m == "drop b_enc") {
+        dir = copyFixture(tmp, "standard_v6");
+        dropTensor(dir + "/sae_weights.safetensors", "b_enc");
+    } else if (m == "drop threshold") {
+        dir = copyFixture(tmp, "jumprelu_v6");
+        dropTensor(dir + "/sae_weights.safetensors", "threshold");
+    } else if (m == "architecture") {
+        dir = copyFixture(tmp, "standard_v6");
+        rewriteJson(dir + "/cfg.json", [](Json &j) { j.set("architecture", "mystery"); });
+    } else if (m == "delete weights") {
+        dir = copyFixture(tmp, "standard_v6");
+        QVERIFY(QFile::remove(QString::fromStdString(dir + "/sae_weights.safetensors")));
+    } else if (m == "truncate") {
+        dir = copyFixture(tmp, "standard_v6");
+        QFile f(QString::fromStdString(dir + "/sae_weights.safetensors"));
+        QVERIFY(f.resize(f.size() / 2));
+    } else if (m == "unrelated") {
+        dir = tmp.filePath(QStringLiteral("misc")).toStdString();
+        gbtest::writeFile(QString::fromStdString(dir + "/notes.txt"), "hello");
+    } else if (m == "nan norm" || m == "batchtopk" || m == "clt") {
+        dir = copyFixture(tmp, "openmoss_jumprelu");
+        if (m == "nan norm") {
+            const std::string file = dir + "/sae_weights.safetensors";
+            std::vector<std::pair<std::string, at::Tensor>> all;
+            {
+                const auto f = gb::SafetensorsFile::open(file);
+                for (const auto &e : f->entries())
+                    all.emplace_back(e.name, e.name.rfind("dataset_average", 0) == 0 ? at::full({}, NAN) : f->tensor(e.name).clone());
+            }
+            gb::writeSafetensors(file, all);
+        } else {
+            rewriteJson(dir + "/config.json", [&](Json &j) { j.set(m == "clt" ? "sae_type" : "act_fn", m); });
+        }
+    }
+    GB_VERIFY_THROWS(gb::loadDictionary(dir), needle.toStdString());
+}
+
+QTEST_GUILESS_MAIN(TestDictionaryFiles)
+#include "tst_dictionaryfiles.moc"
