@@ -2,6 +2,7 @@
 #include "dictionaries/dictionaryloader.h"
 
 #include "common/error.h"
+#include "dictionaries/saelensconfig.h"
 #include "io/json.h"
 
 #include <algorithm>
@@ -63,7 +64,7 @@ std::string detectDictionaryFormat(const std::string &path)
     if (hasFile(p, "cfg.json") && hasFile(p, "sae_weights.safetensors"))
         return "saelens";
     if (hasFile(p, "cfg.json") && (hasFile(p, "cc_weights.safetensors") || hasFile(p, "cc_weights.pt")))
-        return "model_diff_crosscoder";
+        return "two_model_crosscoder";
     if (hasFile(p, "config.json")) {
         const std::string t = openMossType(p);
         if (!t.empty())
@@ -71,6 +72,9 @@ std::string detectDictionaryFormat(const std::string &path)
     }
     if (hasFile(p, "params.npz"))
         return "gemmascope";
+    if (hasFile(p, "cfg.json") && hasFile(p, "sae.safetensors"))
+        throw Error::badInput(p.string() + ": an EleutherAI sparsify folder (sae.safetensors); Glassbox reads SAELens, "
+                                           "OpenMOSS and Gemma Scope dictionaries");
     if (hasFile(p, "cfg.json"))
         throw Error::badInput(p.string() + ": has cfg.json but no sae_weights.safetensors (SAELens) or "
                                            "cc_weights.safetensors (model-diffing crosscoder)");
@@ -78,6 +82,35 @@ std::string detectDictionaryFormat(const std::string &path)
                           + ". Expected cfg.json + sae_weights.safetensors (SAELens), config.json with sae_type "
                             "(OpenMOSS), params.npz (Gemma Scope) or cfg.json + cc_weights.safetensors "
                             "(model-diffing crosscoder)");
+}
+
+Json describeDictionary(const std::string &path)
+{
+    const std::string format = detectDictionaryFormat(path);
+    std::error_code ec;
+    const fs::path dir = fs::is_directory(path, ec) ? fs::path(path) : fs::path(path).parent_path();
+    Json j = Json::object();
+    j.set("format", format);
+    if (format == "saelens") {
+        const std::string cfg = (dir / "cfg.json").string();
+        const SaeLensConfig c = SaeLensConfig::fromJson(Json::parseFile(cfg), cfg);
+        j.set("kind", toString(c.info.kind))
+            .set("architecture", c.info.architecture)
+            .set("hook_in", c.info.hookIn)
+            .set("hook_out", c.info.hookOut)
+            .set("d_in", c.info.dIn)
+            .set("d_sae", c.info.dSae);
+        if (!c.info.modelName.empty())
+            j.set("model_name", c.info.modelName);
+    } else if (format == "openmoss_sae" || format == "openmoss_crosscoder") {
+        const Json cfg = Json::parseFile((dir / "config.json").string());
+        for (const char *key : {"d_model", "expansion_factor", "act_fn", "norm_activation", "hook_point_in", "hook_point_out"})
+            if (const Json *v = cfg.find(key))
+                j.set(key, *v);
+        if (const Json *hooks = cfg.find("hook_points"); hooks && hooks->isArray())
+            j.set("heads", std::int64_t(hooks->size()));
+    }
+    return j;
 }
 
 std::shared_ptr<const SparseDictionary> loadDictionary(const std::string &path)
@@ -89,6 +122,8 @@ std::shared_ptr<const SparseDictionary> loadDictionary(const std::string &path)
         return loadSaeLens(folder);
     if (format == "openmoss_sae")
         return loadOpenMossSae(folder);
+    if (format == "gemmascope")
+        return loadGemmaScope(fs::is_directory(path, ec) ? folder + "/params.npz" : path);
     throw Error::badInput(path + ": " + format + " dictionaries are not readable yet");
 }
 

@@ -2,6 +2,7 @@
 #include "io/inspect.h"
 
 #include "common/error.h"
+#include "dictionaries/dictionaryloader.h"
 #include "io/safetensors.h"
 #include "models/modelconfig.h"
 #include "store/workspace.h"
@@ -102,36 +103,24 @@ PathKind inspectFolder(const fs::path &dir)
                     : ", tokenizer: " + tokenizer.describe();
                 return k;
             }
-            if (const Json *st = cfg.find("sae_type"); st && st->isString()) {
-                k.kind = "dictionary";
-                k.format = "openmoss";
-                k.description = "OpenMOSS sparse dictionary (" + st->toString() + ")";
-                k.summary.set("sae_type", *st);
-                return k;
-            }
         } catch (const Error &e) {
             k.kind = "unknown";
             k.description = e.what();
             return k;
         }
     }
-    if (hasFile(dir, "cfg.json") && (hasFile(dir, "sae_weights.safetensors") || hasFile(dir, "sae.safetensors"))) {
-        k.kind = "dictionary";
-        k.format = hasFile(dir, "sae.safetensors") ? "sparsify" : "saelens";
-        k.description = "SAELens-style sparse dictionary";
-        return k;
-    }
-    if (hasFile(dir, "cfg.json") && (hasFile(dir, "cc_weights.safetensors") || hasFile(dir, "cc_weights.pt"))) {
-        k.kind = "dictionary";
-        k.format = "two_model_crosscoder";
-        k.description = "model-diffing crosscoder (cfg.json + cc_weights)";
-        return k;
-    }
-    if (hasFile(dir, "params.npz")) {
-        k.kind = "dictionary";
-        k.format = "gemmascope";
-        k.description = "Gemma Scope JumpReLU dictionary (params.npz)";
-        return k;
+    // A folder that is not a dictionary may still be a checkpoint series; keep the reason for the end.
+    std::string notDictionary;
+    if (hasFile(dir, "cfg.json") || hasFile(dir, "config.json") || hasFile(dir, "params.npz")) {
+        try {
+            k.summary = describeDictionary(dir.string());
+            k.kind = "dictionary";
+            k.format = k.summary.find("format")->toString();
+            k.description = "sparse dictionary (" + k.format + ")";
+            return k;
+        } catch (const Error &e) {
+            notDictionary = e.what();
+        }
     }
     std::error_code ec;
     int steps = 0;
@@ -149,7 +138,8 @@ PathKind inspectFolder(const fs::path &dir)
         return k;
     }
     k.kind = "unknown";
-    k.description = "folder without config.json, cfg.json, params.npz or stepN/ checkpoints";
+    k.description = notDictionary.empty() ? "folder without config.json, cfg.json, params.npz or stepN/ checkpoints"
+                                          : notDictionary;
     return k;
 }
 

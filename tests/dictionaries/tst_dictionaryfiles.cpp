@@ -61,6 +61,7 @@ private Q_SLOTS:
     void matchesReference_data();
     void matchesReference();
     void sparsityIsRead();
+    void gemmaScopeHooksFromPath();
     void configLayouts_data();
     void configLayouts();
     void configErrors_data();
@@ -93,6 +94,9 @@ void TestDictionaryFiles::matchesReference_data()
         {"expected_average_v6", "saelens", "standard", DictionaryKind::Sae},
         {"batchtopk_checkpoint", "saelens", "jumprelu", DictionaryKind::Sae},
         {"openmoss_jumprelu", "openmoss", "jumprelu", DictionaryKind::Sae},
+        {"gemma-scope-2b-pt-att/layer_1/width_tiny/average_l0_3", "gemmascope", "jumprelu", DictionaryKind::Sae},
+        {"gemma-scope-2b-pt-transcoders/layer_1/width_tiny/average_l0_3", "gemmascope", "jumprelu_transcoder",
+         DictionaryKind::Transcoder},
     };
     for (const auto &c : cases)
         QTest::addRow("%s", c.name) << QString::fromLatin1(c.name) << QString::fromLatin1(c.format)
@@ -136,6 +140,22 @@ void TestDictionaryFiles::sparsityIsRead()
     QVERIFY(!gb::loadDictionary(fixture("standard_v6"))->logSparsity().has_value());
     // A file given instead of its folder opens the folder.
     QCOMPARE(gb::loadDictionary(fixture("standard_v6") + "/cfg.json")->dSae(), std::int64_t(12));
+}
+
+void TestDictionaryFiles::gemmaScopeHooksFromPath()
+{
+    const auto att = gb::loadDictionary(fixture("gemma-scope-2b-pt-att/layer_1/width_tiny/average_l0_3/params.npz"));
+    QCOMPARE(att->hookIn(), std::string("blocks.1.attn.hook_z"));
+    QCOMPARE(att->info().modelName, std::string("gemma-2-2b"));
+    const auto tc = gb::loadDictionary(fixture("gemma-scope-2b-pt-transcoders/layer_1/width_tiny/average_l0_3"));
+    QCOMPARE(tc->hookIn(), std::string("blocks.1.ln2.hook_normalized"));
+    QCOMPARE(tc->hookOut(), std::string("blocks.1.hook_mlp_out"));
+    // Outside a Gemma Scope release folder the layer is still needed.
+    QTemporaryDir tmp;
+    const std::string lone = tmp.filePath(QStringLiteral("sae")).toStdString();
+    std::filesystem::create_directories(lone);
+    std::filesystem::copy(fixture("gemma-scope-2b-pt-att/layer_1/width_tiny/average_l0_3/params.npz"), lone + "/params.npz");
+    GB_VERIFY_THROWS(gb::loadDictionary(lone), "cannot tell the layer");
 }
 
 void TestDictionaryFiles::configLayouts_data()

@@ -162,12 +162,16 @@ def make_case(name, build, seed):
     else:
         raise RuntimeError(name + ": no draw with a safe margin")
     out = os.path.join(ROOT, name)
-    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out.split("/layer_")[0] if "/layer_" in name else out, ignore_errors=True)
     os.makedirs(out)
     for fname, content in files.items():
         path = os.path.join(out, fname)
         if isinstance(content, dict) and fname.endswith(".safetensors"):
             write_safetensors(path, content)
+        elif fname.endswith(".npz"):
+            import numpy as np
+            arrays, compressed = content
+            (np.savez_compressed if compressed else np.savez)(path, **arrays)
         else:
             with open(path, "w") as fh:
                 json.dump(content, fh, indent=2)
@@ -282,6 +286,32 @@ def main():
         return ({"config.json": cfg, "sae_weights.safetensors": on_disk}, x,
                 lambda xx: openmoss_forward({k: v.double() for k, v in w.items()}, cfg, xx, norms))
     make_case("openmoss_jumprelu", openmoss, 50)
+
+    # Gemma Scope params.npz: the hook comes from the path (an attention SAE reads hook_z, here
+    # 2 heads x 4 dims); a transcoder with SAELens' lower-case w_enc / w_dec names, compressed.
+    import numpy as np
+
+    def gemma(kind, subdir, lower, compressed):
+        def build(gen):
+            w = weights("jumprelu_transcoder" if kind == "transcoders" else "jumprelu", gen)
+            w.pop("b_dec")
+            w["b_dec"] = (torch.randn(D_IN, generator=gen, dtype=torch.float64) * 0.2).float()
+            arrays = {(k.lower() if lower and k.startswith("W_") else k): v.numpy() for k, v in w.items()}
+            shape = (N, 2, D_IN // 2) if kind == "att" else (N, D_IN)
+            x = torch.randn(*shape, generator=gen, dtype=torch.float64).float() * 2
+
+            def forward(xx):
+                flat = xx.reshape(N, -1)
+                wd = {k: v.double() for k, v in w.items()}
+                cfg = {"architecture": "jumprelu", "apply_b_dec_to_input": False}
+                f, y, margin = saelens_forward(wd, cfg, flat)
+                return f, y.reshape(xx.shape), margin
+            return {"params.npz": (arrays, compressed)}, x, forward
+        return build
+
+    for kind, lower, compressed in (("att", False, False), ("transcoders", True, True)):
+        name = "gemma-scope-2b-pt-%s/layer_1/width_tiny/average_l0_3" % kind
+        make_case(name, gemma(kind, name, lower, compressed), 60 + len(kind))
 
 
 if __name__ == "__main__":
