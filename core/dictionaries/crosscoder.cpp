@@ -21,9 +21,18 @@ namespace {
 const char *const ThresholdName = "activation_function.log_jumprelu_threshold";
 const std::string NormPrefix = "dataset_average_activation_norm.";
 
-std::string findWeights(const std::string &folder)
+} // namespace
+
+const std::vector<std::string> &Crosscoder::weightFileCandidates()
 {
-    for (const auto &rel : Crosscoder::weightFileCandidates())
+    static const std::vector<std::string> c{"sae_weights.safetensors", "checkpoints/pruned.safetensors",
+                                            "checkpoints/final.safetensors"};
+    return c;
+}
+
+std::string Crosscoder::findWeights(const std::string &folder)
+{
+    for (const auto &rel : weightFileCandidates())
         if (fs::is_regular_file(fs::path(folder) / rel))
             return (fs::path(folder) / rel).string();
     for (const char *rel : {"sae_weights.pt", "sae_weights.dcp", "checkpoints/final.pt", "checkpoints/pruned.pt"})
@@ -33,15 +42,6 @@ std::string findWeights(const std::string &folder)
                                   "the state dict as sae_weights.safetensors");
     throw Error::badInput(folder + ": no sae_weights.safetensors (nor checkpoints/pruned.safetensors, "
                                    "checkpoints/final.safetensors)");
-}
-
-} // namespace
-
-const std::vector<std::string> &Crosscoder::weightFileCandidates()
-{
-    static const std::vector<std::string> c{"sae_weights.safetensors", "checkpoints/pruned.safetensors",
-                                            "checkpoints/final.safetensors"};
-    return c;
 }
 
 bool Crosscoder::looksLike(const std::string &folder)

@@ -43,6 +43,9 @@ public:
     static bool looksLike(const std::string &folder);
     /// Where open() looks for weights, in order (relative to the folder).
     static const std::vector<std::string> &weightFileCandidates();
+    /// The first candidate that exists (OpenMOSS SAEs use the same layout); BadInput when there
+    /// is none or only a torch pickle / distributed checkpoint.
+    static std::string findWeights(const std::string &folder);
 
     ~Crosscoder() override;
 

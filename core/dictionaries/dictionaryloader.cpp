@@ -2,7 +2,10 @@
 #include "dictionaries/dictionaryloader.h"
 
 #include "common/error.h"
+#include "dictionaries/crosscoder.h"
+#include "dictionaries/crosscoderdictionary.h"
 #include "dictionaries/saelensconfig.h"
+#include "dictionaries/twomodelcrosscoder.h"
 #include "io/json.h"
 
 #include <algorithm>
@@ -122,9 +125,13 @@ std::shared_ptr<const SparseDictionary> loadDictionary(const std::string &path)
         return loadSaeLens(folder);
     if (format == "openmoss_sae")
         return loadOpenMossSae(folder);
+    if (format == "openmoss_crosscoder")
+        return CrosscoderDictionary::fromOpenMoss(Crosscoder::open(folder));
+    if (format == "two_model_crosscoder")
+        return CrosscoderDictionary::fromTwoModel(TwoModelCrosscoder::open(folder));
     if (format == "gemmascope")
         return loadGemmaScope(fs::is_directory(path, ec) ? folder + "/params.npz" : path);
-    throw Error::badInput(path + ": " + format + " dictionaries are not readable yet");
+    throw Error::internal("unhandled dictionary format " + format);
 }
 
 } // namespace gb

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // OpenMOSS (Language-Model-SAEs / llamascopium) SAE folders, spec-facts 1.3 and 1.6.
+#include "dictionaries/crosscoder.h"
 #include "dictionaries/dictionaryloader.h"
 #include "dictionaries/saedictionary.h"
 
@@ -17,19 +18,6 @@ namespace gb {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string weightsFile(const fs::path &dir)
-{
-    std::error_code ec;
-    for (const char *candidate : {"sae_weights.safetensors", "checkpoints/pruned.safetensors", "checkpoints/final.safetensors"})
-        if (fs::is_regular_file(dir / candidate, ec))
-            return (dir / candidate).string();
-    for (const char *other : {"sae_weights.pt", "checkpoints/final.pt", "sae_weights.dcp"})
-        require(!fs::exists(dir / other, ec), dir.string(),
-                std::string(other) + " is a torch pickle / distributed checkpoint, which Glassbox does not execute; "
-                                     "save the state dict as sae_weights.safetensors");
-    throw Error::badInput(dir.string() + ": no sae_weights.safetensors (or checkpoints/final.safetensors)");
-}
 
 /// sqrt(d_model) / dataset_average_activation_norm.<hook>: the factor training scaled the hook by.
 double datasetScale(const SafetensorsFile &file, const std::string &hook, std::int64_t dModel)
@@ -119,7 +107,7 @@ std::shared_ptr<const SparseDictionary> loadOpenMossSae(const std::string &folde
     const std::string cfgPath = (dir / "config.json").string();
     OpenMossConfig c = readConfig(Json::parseFile(cfgPath), cfgPath);
     c.info.path = folder;
-    const auto file = SafetensorsFile::open(weightsFile(dir));
+    const auto file = SafetensorsFile::open(Crosscoder::findWeights(folder));
     const std::int64_t d = c.info.dIn, F = c.info.dSae;
 
     auto tensor = [&](const std::string &name, const std::vector<std::int64_t> &shape) {

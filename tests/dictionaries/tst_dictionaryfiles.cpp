@@ -2,6 +2,7 @@
 // Dictionary files: every fixture folder (written by tests/reference/make_dictionary_fixtures.py,
 // whose torch code implements the SAELens / OpenMOSS formulas independently) must encode and
 // decode to the values stored next to it; cfg.json layouts; broken folders give specific errors.
+#include "dictionaries/crosscoderdictionary.h"
 #include "dictionaries/dictionaryloader.h"
 #include "dictionaries/saelensconfig.h"
 #include "io/safetensors.h"
@@ -62,6 +63,8 @@ private Q_SLOTS:
     void matchesReference();
     void sparsityIsRead();
     void gemmaScopeHooksFromPath();
+    void crosscoderGatingByHand();
+    void crosscoderHeadView();
     void configLayouts_data();
     void configLayouts();
     void configErrors_data();
@@ -94,6 +97,7 @@ void TestDictionaryFiles::matchesReference_data()
         {"expected_average_v6", "saelens", "standard", DictionaryKind::Sae},
         {"batchtopk_checkpoint", "saelens", "jumprelu", DictionaryKind::Sae},
         {"openmoss_jumprelu", "openmoss", "jumprelu", DictionaryKind::Sae},
+        {"openmoss_crosscoder", "openmoss", "crosscoder", DictionaryKind::Crosscoder},
         {"gemma-scope-2b-pt-att/layer_1/width_tiny/average_l0_3", "gemmascope", "jumprelu", DictionaryKind::Sae},
         {"gemma-scope-2b-pt-transcoders/layer_1/width_tiny/average_l0_3", "gemmascope", "jumprelu_transcoder",
          DictionaryKind::Transcoder},
@@ -156,6 +160,75 @@ void TestDictionaryFiles::gemmaScopeHooksFromPath()
     std::filesystem::create_directories(lone);
     std::filesystem::copy(fixture("gemma-scope-2b-pt-att/layer_1/width_tiny/average_l0_3/params.npz"), lone + "/params.npz");
     GB_VERIFY_THROWS(gb::loadDictionary(lone), "cannot tell the layer");
+}
+
+namespace {
+
+/// A two-snapshot OpenMOSS crosscoder, d = 2, two features: W_E[s] = I, zero biases,
+/// W_D[0] = I (norms 1, 1), W_D[1] = diag(0.25, 2) (norms 0.25, 2), thresholds 0.6.
+std::string writeTinyCrosscoder(const QTemporaryDir &tmp, const char *norm, double datasetNorm)
+{
+    const std::string dir = tmp.filePath(QString::fromLatin1(norm)).toStdString();
+    Json cfg = Json::object();
+    cfg.set("sae_type", "crosscoder").set("d_model", 2).set("expansion_factor", 1.0).set("act_fn", "jumprelu")
+        .set("norm_activation", norm).set("hook_points", Json::arrayOf(std::vector<std::string>{"step0", "step9"}));
+    gbtest::writeFile(QString::fromStdString(dir + "/config.json"), cfg.dump());
+    const at::Tensor wd = at::stack({at::eye(2), at::diag(at::tensor({0.25f, 2.0f}))});
+    gb::writeSafetensors(dir + "/sae_weights.safetensors",
+                         {{"W_E", at::stack({at::eye(2), at::eye(2)})},
+                          {"b_E", at::zeros({2, 2})},
+                          {"W_D", wd},
+                          {"b_D", at::zeros({2, 2})},
+                          {"activation_function.log_jumprelu_threshold", at::full({2}, std::log(0.6f))},
+                          {"dataset_average_activation_norm.step0", at::full({}, datasetNorm)},
+                          {"dataset_average_activation_norm.step9", at::full({}, datasetNorm)}});
+    return dir;
+}
+
+} // namespace
+
+void TestDictionaryFiles::crosscoderGatingByHand()
+{
+    QTemporaryDir tmp;
+    // x_0 = [1, 0.5], x_1 = [1, 0]: z = x_0 + x_1 = [2, 0.5] on both heads.
+    // Head 0 (norms 1, 1): z * n = [2, 0.5] -> feature 1 below 0.6 -> f_0 = [2, 0].
+    // Head 1 (norms 0.25, 2): z * n = [0.5, 1] -> feature 0 gated off -> f_1 = [0, 0.5].
+    // x_hat_0 = f_0 W_D[0] = [2, 0]; x_hat_1 = f_1 W_D[1] = [0, 1].
+    const at::Tensor x = at::tensor({1.0f, 0.5f, 1.0f, 0.0f}).reshape({1, 2, 2});
+    const auto plain = gb::loadDictionary(writeTinyCrosscoder(tmp, "inference", 1.0));
+    QCOMPARE(plain->kind(), DictionaryKind::Crosscoder);
+    QCOMPARE(plain->info().heads, std::int64_t(2));
+    auto out = plain->forward(x);
+    QVERIFY(at::allclose(out.features, at::tensor({2.0f, 0.0f, 0.0f, 0.5f}).reshape({1, 2, 2})));
+    QVERIFY(at::allclose(out.reconstruction, at::tensor({2.0f, 0.0f, 0.0f, 1.0f}).reshape({1, 2, 2})));
+    // Dataset-wise with norm 2 sqrt(2): c = sqrt(2) / (2 sqrt 2) = 0.5, z = [1, 0.25].
+    // Head 0: [1, 0.25] -> f_0 = [1, 0]; head 1: [0.25, 0.5] -> nothing fires.
+    // x_hat_0 = [1, 0] / 0.5 = [2, 0]; x_hat_1 = 0.
+    const auto scaled = gb::loadDictionary(writeTinyCrosscoder(tmp, "dataset-wise", 2 * std::sqrt(2.0)));
+    out = scaled->forward(x);
+    QVERIFY(at::allclose(out.features, at::tensor({1.0f, 0.0f, 0.0f, 0.0f}).reshape({1, 2, 2})));
+    QVERIFY(at::allclose(out.reconstruction, at::tensor({2.0f, 0.0f, 0.0f, 0.0f}).reshape({1, 2, 2})));
+    // Decoder directions are in raw units: W_D / c.
+    QVERIFY(at::allclose(scaled->decoderDirections()[1], at::diag(at::tensor({0.5f, 4.0f}))));
+    GB_VERIFY_THROWS(scaled->encode(at::zeros({1, 3, 2})), "a crosscoder reads [..., 2 heads, 2]");
+}
+
+void TestDictionaryFiles::crosscoderHeadView()
+{
+    const auto dict = std::dynamic_pointer_cast<const gb::CrosscoderDictionary>(gb::loadDictionary(fixture("openmoss_crosscoder")));
+    QVERIFY(dict);
+    const at::Tensor x = gb::SafetensorsFile::open(fixture("openmoss_crosscoder") + "/io.safetensors")->floatTensor("x");
+    for (std::int64_t s = 0; s < 3; ++s) {
+        const auto head = dict->head(s, "blocks.6.hook_resid_post");
+        QCOMPARE(head->hookIn(), std::string("blocks.6.hook_resid_post"));
+        // With the other heads' inputs zeroed, the full crosscoder gives the head view's answer.
+        at::Tensor only = at::zeros_like(x);
+        only.select(1, s).copy_(x.select(1, s));
+        const auto full = dict->forward(only);
+        const auto view = head->forward(x.select(1, s));
+        QVERIFY(at::allclose(view.features, full.features.select(1, s), 1e-5, 1e-5));
+        QVERIFY(at::allclose(view.reconstruction, full.reconstruction.select(1, s), 1e-4, 1e-5));
+    }
 }
 
 void TestDictionaryFiles::configLayouts_data()

@@ -287,6 +287,36 @@ def main():
                 lambda xx: openmoss_forward({k: v.double() for k, v in w.items()}, cfg, xx, norms))
     make_case("openmoss_jumprelu", openmoss, 50)
 
+    # OpenMOSS crosscoder over 3 snapshots: dataset-wise scaling c_s, summed pre-activations and
+    # the decoder-norm-aware JumpReLU gate per snapshot (spec-facts 1.3).
+    def crosscoder(gen):
+        S, hooks = 3, ["step0", "step1000", "step143000"]
+        cfg = {"sae_type": "crosscoder", "d_model": D_IN, "expansion_factor": D_SAE / D_IN, "act_fn": "jumprelu",
+               "norm_activation": "dataset-wise", "sparsity_include_decoder_norm": True, "use_decoder_bias": True,
+               "top_k": 50, "hook_points": hooks, "jumprelu_threshold_window": 4.0}
+        r = lambda *s: (torch.randn(*s, generator=gen, dtype=torch.float64) * 0.4).float()
+        w = {"W_E": r(S, D_IN, D_SAE), "b_E": r(S, D_SAE), "W_D": r(S, D_SAE, D_IN), "b_D": r(S, D_IN),
+             "activation_function.log_jumprelu_threshold": (torch.rand(D_SAE, generator=gen, dtype=torch.float64) - 0.5).float()}
+        w["W_D"][1, :4] *= 0.1  # a weak snapshot for some features, so the per-snapshot gate differs
+        norms = [2.0, 3.0, 5.0]
+        on_disk = dict(w)
+        for h, n in zip(hooks, norms):
+            on_disk["dataset_average_activation_norm." + h] = torch.tensor(n, dtype=torch.float32)
+        x = torch.randn(N, S, D_IN, generator=gen, dtype=torch.float64).float() * 2
+
+        def forward(xx):
+            wd = {k: v.double() for k, v in w.items()}
+            c = torch.tensor([math.sqrt(D_IN) / n for n in norms]).view(1, S, 1)
+            z = torch.einsum("nsd,sdf->nf", xx * c, wd["W_E"]) + wd["b_E"].sum(0)
+            n = wd["W_D"].norm(dim=-1)  # [S, F]
+            theta = wd["activation_function.log_jumprelu_threshold"].exp()
+            g = z.unsqueeze(1) * n
+            f = g * (g > theta) / n
+            y = (torch.einsum("nsf,sfd->nsd", f, wd["W_D"]) + wd["b_D"]) / c
+            return f, y, (g - theta).abs().min().item()
+        return {"config.json": cfg, "sae_weights.safetensors": on_disk}, x, forward
+    make_case("openmoss_crosscoder", crosscoder, 70)
+
     # Gemma Scope params.npz: the hook comes from the path (an attention SAE reads hook_z, here
     # 2 heads x 4 dims); a transcoder with SAELens' lower-case w_enc / w_dec names, compressed.
     import numpy as np
