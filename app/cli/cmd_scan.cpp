@@ -55,11 +55,7 @@ int runScanCommand(Context &ctx)
     const std::int64_t modelId = ctx.registerInput(modelDir, "model");
     const std::int64_t dictId = ctx.registerInput(dictDir, "dictionary");
     const std::int64_t corpusId = ctx.registerInput(corpus, "corpus");
-    Json params = Json::object();
-    params.set("model", ws.artifact(modelId)->sha256)
-        .set("dictionary", ws.artifact(dictId)->sha256)
-        .set("corpus", ws.artifact(corpusId)->sha256)
-        .set("settings", settings.identity());
+    const Json params = scanParams(ws.artifact(modelId)->sha256, ws.artifact(dictId)->sha256, ws.artifact(corpusId)->sha256, settings);
     const ScanRun run = openScanRun(ws, params, {{modelId, "model"}, {dictId, "dictionary"}, {corpusId, "corpus"}});
     in.runId = run.id;
     const double loadSeconds = watch.lap();

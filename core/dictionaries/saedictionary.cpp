@@ -151,13 +151,15 @@ at::Tensor SaeDictionary::encodeColumns(const Input &in, const at::Tensor &ids) 
     if (byNorm)
         pre = pre * cols(m_decNorm);
 
+    // `pre` is a fresh tensor, so the gates work in place (autograd allows it: addmm's backward
+    // does not read its output): one pass and no second [N, d_sae] buffer.
     at::Tensor f;
     switch (m_spec.activation) {
     case SaeSpec::Activation::ReLU:
-        f = at::relu(pre);
+        f = at::relu_(pre);
         break;
     case SaeSpec::Activation::JumpReLU:
-        f = pre * (pre > cols(m_jumpThreshold));
+        f = pre.masked_fill_(pre <= cols(m_jumpThreshold), 0.0);
         break;
     case SaeSpec::Activation::TopK:
         f = at::relu(pre) * topkMask(pre, m_spec.k);

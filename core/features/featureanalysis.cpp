@@ -62,11 +62,12 @@ bool writesResidual(HookKind k)
 
 at::Tensor finalLayerNormGain(const TransformerModel &model)
 {
-    for (const auto &[name, t] : model.namedParameters()) {
-        const auto ends = [&](const std::string &s) { return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0; };
-        if (ends("ln_f.weight") || ends("final_layer_norm.weight"))
-            return t;
-    }
+    const auto endsWith = [](const std::string &name, const std::string &suffix) {
+        return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    for (const auto &param : model.namedParameters())
+        if (endsWith(param.first, "ln_f.weight") || endsWith(param.first, "final_layer_norm.weight"))
+            return param.second;
     throw Error::internal("the model has no final LayerNorm gain");
 }
 

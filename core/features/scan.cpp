@@ -293,6 +293,16 @@ Json ScanResult::toJson() const
     return j;
 }
 
+Json scanParams(const std::string &modelSha, const std::string &dictionarySha, const std::string &corpusSha,
+                const ScanSettings &settings, const Json &extra)
+{
+    Json params = Json::object();
+    params.set("model", modelSha).set("dictionary", dictionarySha).set("corpus", corpusSha).set("settings", settings.identity());
+    if (!extra.isNull())
+        params.set("extra", extra);
+    return params;
+}
+
 ScanRun openScanRun(Workspace &ws, const Json &params, const std::vector<std::pair<std::int64_t, std::string>> &inputs)
 {
     const std::string key = params.dump();

@@ -61,6 +61,12 @@ struct ScanResult {
     Json toJson() const;
 };
 
+/// What identifies a scan (and lets the CLI and the app resume each other's scans): the
+/// content hashes of model, dictionary and corpus, the settings, and `extra` (e.g. which head of
+/// a crosscoder) when not null.
+Json scanParams(const std::string &modelSha, const std::string &dictionarySha, const std::string &corpusSha,
+                const ScanSettings &settings, const Json &extra = Json());
+
 /// The run a scan with these inputs and settings belongs to: an existing scan run with the same
 /// parameters (unfinished: resume it; finished: nothing to do) or a new one.
 struct ScanRun {

@@ -48,6 +48,17 @@ ColorMap ColorMap::orangePurple()
                     {0x7F3B08, 0xB35806, 0xE08214, 0xFDB863, 0xFEE0B6, 0xF7F7F7, 0xD8DAEB, 0xB2ABD2, 0x8073AC, 0x542788, 0x2D004B});
 }
 
+ColorMap ColorMap::positiveHalf() const
+{
+    if (!m_diverging)
+        return *this;
+    ColorMap half;
+    half.m_name = m_name + QStringLiteral(" (positive half)");
+    for (std::size_t i = 0; i < half.m_table.size(); ++i) // entry i of 257 <- entry 128 + i/2
+        half.m_table[i] = m_table[std::min<std::size_t>(128 + (i + 1) / 2, m_table.size() - 1)];
+    return half;
+}
+
 ColorMap ColorMap::byName(const QString &name)
 {
     if (name == QLatin1String("cividis"))

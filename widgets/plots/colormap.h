@@ -22,6 +22,11 @@ public:
     static QStringList sequentialNames();
     static QStringList divergingNames();
 
+    /// The positive half of a diverging map (its neutral middle to its positive end) as a
+    /// sequential map, for values that cannot be negative (feature activations): zero keeps
+    /// the neutral colour. A sequential map is returned unchanged.
+    ColorMap positiveHalf() const;
+
     QString name() const { return m_name; }
     bool isDiverging() const { return m_diverging; }
     /// Colour at t (clamped to [0, 1]); NaN gives the "no data" colour.
@@ -30,6 +35,7 @@ public:
 
 private:
     ColorMap(QString name, bool diverging, std::initializer_list<QRgb> stops);
+    ColorMap() = default;
 
     QString m_name;
     bool m_diverging = false;

@@ -1,13 +1,213 @@
 // SPDX-License-Identifier: MIT
 #include "featurespage.h"
 
+#include "appcontext.h"
+#include "featuresdashboardtab.h"
+#include "featuresprompttab.h"
+#include "featuresscantab.h"
+#include "featuressearchtab.h"
+#include "featuresstate.h"
+#include "featuressteertab.h"
+#include "jobrunner.h"
+
+#include "store/workspace.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
 namespace gb {
 
 FeaturesPage::FeaturesPage(AppContext &ctx, QWidget *parent)
     : WorkflowPage(ctx, tr("Features"), parent)
+    , m_state(new FeaturesState(ctx, this))
 {
     setObjectName(QStringLiteral("featurespage"));
-    showRequirement(tr("Load a language model and a sparse dictionary (File \u25B8 Open Model Folder, File \u25B8 Open Dictionary) to see which features fire on your prompt."));
+    auto *content = new QWidget(this);
+    m_model = new QComboBox(content);
+    m_model->setMinimumContentsLength(18);
+    m_dictionary = new QComboBox(content);
+    m_dictionary->setMinimumContentsLength(24);
+    auto *open = new QPushButton(tr("Open\u2026"), content);
+    m_headLabel = new QLabel(tr("Head"), content);
+    m_head = new QSpinBox(content);
+    m_headHook = new QLineEdit(content);
+    m_headHook->setPlaceholderText(tr("hook the head reads, e.g. blocks.6.hook_resid_post"));
+    m_info = new QLabel(content);
+    m_info->setWordWrap(true);
+    m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_tabs = new QTabWidget(content);
+    m_prompt = new FeaturesPromptTab(*m_state, m_tabs);
+    m_dashboard = new FeaturesDashboardTab(*m_state, m_tabs);
+    m_search = new FeaturesSearchTab(*m_state, m_tabs);
+    m_steer = new FeaturesSteerTab(*m_state, m_tabs);
+    m_scans = new FeaturesScanTab(*m_state, m_tabs);
+    m_tabs->addTab(m_prompt, tr("Prompt"));
+    m_tabs->addTab(m_dashboard, tr("Feature"));
+    m_tabs->addTab(m_search, tr("Search"));
+    m_tabs->addTab(m_steer, tr("Steer"));
+    m_tabs->addTab(m_scans, tr("Scans"));
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Model"), content));
+    bar->addWidget(m_model);
+    bar->addSpacing(12);
+    bar->addWidget(new QLabel(tr("Dictionary"), content));
+    bar->addWidget(m_dictionary, 1);
+    bar->addWidget(open);
+    bar->addWidget(m_headLabel);
+    bar->addWidget(m_head);
+    bar->addWidget(m_headHook);
+    auto *layout = new QVBoxLayout(content);
+    layout->addLayout(bar);
+    layout->addWidget(m_info);
+    layout->addWidget(m_tabs, 1);
+    setContent(content);
+
+    auto *openEmpty = new QPushButton(tr("Open Dictionary\u2026"), this);
+    requirementLayout()->addWidget(openEmpty);
+    connect(openEmpty, &QPushButton::clicked, this, &FeaturesPage::chooseDictionaryFolder);
+    connect(open, &QPushButton::clicked, this, &FeaturesPage::chooseDictionaryFolder);
+    connect(m_model, &QComboBox::currentIndexChanged, this, &FeaturesPage::applyTarget);
+    connect(m_dictionary, &QComboBox::activated, this, [this](int i) { openDictionary(m_dictionary->itemData(i).toString()); });
+    connect(m_head, &QSpinBox::editingFinished, this, &FeaturesPage::applyTarget);
+    connect(m_headHook, &QLineEdit::editingFinished, this, &FeaturesPage::applyTarget);
+    connect(m_state, &FeaturesState::openFeature, this, [this](qint64 f) {
+        m_tabs->setCurrentWidget(m_dashboard);
+        m_dashboard->showFeature(f);
+    });
+    connect(&ctx, &AppContext::modelsChanged, this, &FeaturesPage::refreshModels);
+    connect(&ctx, &AppContext::artifactsChanged, this, &FeaturesPage::refreshDictionaries);
+    connect(&ctx, &AppContext::workspaceChanged, this, &FeaturesPage::refreshDictionaries);
+    connect(&ctx, &AppContext::openArtifactRequested, this, [this](qint64 id) {
+        if (const Workspace *ws = this->ctx().workspace())
+            if (const auto a = ws->artifact(id); a && a->kind == "dictionary")
+                openDictionary(QString::fromStdString(a->path));
+    });
+    refreshModels();
+    refreshDictionaries();
+}
+
+void FeaturesPage::chooseDictionaryFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Dictionary Folder"));
+    if (!dir.isEmpty())
+        openDictionary(dir);
+}
+
+void FeaturesPage::refreshModels()
+{
+    const QString current = m_model->currentData().toString();
+    m_model->blockSignals(true);
+    m_model->clear();
+    for (const ModelCache::Summary &s : ctx().models().loaded()) {
+        const QString path = QString::fromStdString(s.path), processing = QString::fromStdString(s.processing);
+        QString name = QFileInfo(path).fileName();
+        if (processing != QLatin1String("none") && !processing.isEmpty())
+            name += QStringLiteral(" (%1)").arg(processing);
+        m_model->addItem(name, path + QLatin1Char('|') + (processing == QLatin1String("none") ? QString() : processing));
+        m_model->setItemData(m_model->count() - 1, QString::fromStdString(s.description), Qt::ToolTipRole);
+    }
+    const int keep = m_model->findData(current);
+    m_model->setCurrentIndex(keep >= 0 ? keep : 0);
+    m_model->blockSignals(false);
+    applyTarget();
+}
+
+void FeaturesPage::refreshDictionaries()
+{
+    const QString current = m_state->dictionary().path;
+    m_dictionary->clear();
+    if (const Workspace *ws = ctx().workspace())
+        for (const Artifact &a : ws->artifacts("dictionary")) {
+            const QString path = QString::fromStdString(a.path);
+            m_dictionary->addItem(QFileInfo(path).fileName(), path);
+            m_dictionary->setItemData(m_dictionary->count() - 1, path, Qt::ToolTipRole);
+        }
+    if (!current.isEmpty() && m_dictionary->findData(current) < 0)
+        m_dictionary->addItem(QFileInfo(current).fileName(), current);
+    m_dictionary->setCurrentIndex(m_dictionary->findData(current));
+    // A dictionary registered through File > Open Dictionary becomes current if none is.
+    if (current.isEmpty() && m_dictionary->count() > 0)
+        openDictionary(m_dictionary->itemData(m_dictionary->count() - 1).toString());
+    updateEmptyState();
+}
+
+void FeaturesPage::openDictionary(const QString &path)
+{
+    if (path.isEmpty())
+        return;
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    auto session = m_state->session();
+    ctx().showStatus(tr("Loading dictionary %1\u2026").arg(QFileInfo(absolute).fileName()));
+    ctx().jobs().submit(
+        tr("Open dictionary %1").arg(QFileInfo(absolute).fileName()), QStringLiteral("features-dictionary"),
+        [session, absolute](Progress &, const CancelToken &) -> std::any { return session->openDictionary(absolute); }, this,
+        [this, absolute](std::any result) {
+            const auto summary = std::any_cast<DictionarySummary>(std::move(result));
+            const Workspace *ws = ctx().workspace();
+            if (ws && !ws->artifactByPath(absolute.toStdString()))
+                ctx().registerArtifact(absolute); // for labels and scans; refreshDictionaries follows
+            if (m_dictionary->findData(absolute) < 0)
+                m_dictionary->addItem(QFileInfo(absolute).fileName(), absolute);
+            m_dictionary->setCurrentIndex(m_dictionary->findData(absolute));
+            const bool crosscoder = !summary.headNames.isEmpty();
+            m_headLabel->setVisible(crosscoder);
+            m_head->setVisible(crosscoder);
+            m_headHook->setVisible(crosscoder);
+            if (crosscoder) {
+                m_head->setRange(0, int(summary.headNames.size()) - 1);
+                m_head->setValue(int(summary.headNames.size()) - 1); // the last snapshot: the trained model
+                if (m_headHook->text().isEmpty())
+                    m_headHook->setText(summary.hookIn.isEmpty() ? QStringLiteral("blocks.6.hook_resid_post") : summary.hookIn);
+            }
+            m_state->setTarget(FeatureTarget{}, summary);
+            applyTarget();
+        },
+        [this](const QString &message, bool) { ctx().reportError(message); });
+}
+
+void FeaturesPage::applyTarget()
+{
+    const DictionarySummary d = m_state->dictionary();
+    const QStringList model = m_model->currentData().toString().split(QLatin1Char('|'));
+    FeatureTarget t;
+    t.modelPath = model.value(0);
+    t.processing = model.value(1);
+    t.dictionaryPath = d.path;
+    if (!d.headNames.isEmpty()) {
+        t.head = m_head->value();
+        t.headHook = m_headHook->text().trimmed();
+    }
+    QString info = d.path.isEmpty() ? QString() : d.describe();
+    if (t.head >= 0)
+        info += tr("  \u00B7  head %1 (%2) read at %3").arg(t.head).arg(d.headNames.value(t.head), t.headHook);
+    for (const QString &w : d.warnings)
+        info += QStringLiteral("\n\u26A0 ") + w;
+    m_info->setText(info);
+    const FeatureTarget &old = m_state->target();
+    if (t.modelPath != old.modelPath || t.processing != old.processing || t.dictionaryPath != old.dictionaryPath || t.head != old.head
+        || t.headHook != old.headHook)
+        m_state->setTarget(t, d);
+    updateEmptyState();
+}
+
+void FeaturesPage::updateEmptyState()
+{
+    if (m_model->count() == 0)
+        showRequirement(tr("Load a language model (File \u25B8 Open Model Folder) and open a sparse dictionary to see which features fire on your prompt."));
+    else if (m_state->dictionary().path.isEmpty())
+        showRequirement(tr("Open a sparse dictionary (SAELens, OpenMOSS, Gemma Scope or a crosscoder) for the loaded model."));
+    else
+        showContent();
 }
 
 } // namespace gb

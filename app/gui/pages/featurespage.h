@@ -3,12 +3,61 @@
 
 #include "workflowpage.h"
 
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTabWidget;
+
 namespace gb {
 
+class FeaturesDashboardTab;
+class FeaturesPromptTab;
+class FeaturesScanTab;
+class FeaturesSearchTab;
+class FeaturesState;
+class FeaturesSteerTab;
+
+/// The feature explorer: a loaded model and a sparse dictionary (SAELens, OpenMOSS, Gemma
+/// Scope; a crosscoder one head at a time), with the prompt view, feature dashboards, search,
+/// steering and corpus scans as tabs sharing one FeaturesState.
 class FeaturesPage : public WorkflowPage {
     Q_OBJECT
 public:
     explicit FeaturesPage(AppContext &ctx, QWidget *parent = nullptr);
+
+    FeaturesState &state() { return *m_state; }
+    FeaturesPromptTab *promptTab() const { return m_prompt; }
+    FeaturesDashboardTab *dashboardTab() const { return m_dashboard; }
+    FeaturesSearchTab *searchTab() const { return m_search; }
+    FeaturesSteerTab *steerTab() const { return m_steer; }
+    FeaturesScanTab *scanTab() const { return m_scans; }
+    QTabWidget *tabs() const { return m_tabs; }
+
+    /// Loads (and registers) a dictionary folder and makes it current.
+    void openDictionary(const QString &path);
+
+private:
+    void refreshModels();
+    void refreshDictionaries();
+    void applyTarget();
+    void updateEmptyState();
+    void chooseDictionaryFolder();
+
+    FeaturesState *m_state;
+    QComboBox *m_model;
+    QComboBox *m_dictionary;
+    QSpinBox *m_head;
+    QLineEdit *m_headHook;
+    QLabel *m_headLabel;
+    QLabel *m_info;
+    QTabWidget *m_tabs;
+    FeaturesPromptTab *m_prompt;
+    FeaturesDashboardTab *m_dashboard;
+    FeaturesSearchTab *m_search;
+    FeaturesSteerTab *m_steer;
+    FeaturesScanTab *m_scans;
+    QString m_pendingDictionary; ///< opened by path before its artifact was registered
 };
 
 } // namespace gb
