@@ -285,11 +285,8 @@ void FeatureDashboardFigure::render(QPainter *painter, const QRectF &rect) const
 std::optional<FeatureDashboardFigure::Box> FeatureDashboardFigure::hitTest(QPaintDevice *device, const QRectF &rect,
                                                                            const QPointF &point) const
 {
-    QImage probe(1, 1, QImage::Format_ARGB32_Premultiplied);
-    probe.setDotsPerMeterX(int(std::lround(device->logicalDpiX() / 0.0254)));
-    probe.setDotsPerMeterY(int(std::lround(device->logicalDpiY() / 0.0254)));
-    QPainter p(&probe);
-    for (const Box &b : layout(&p, rect).boxes)
+    plots::Measurer m(device);
+    for (const Box &b : layout(&m.painter, rect).boxes)
         if (b.rect.contains(point))
             return b;
     return std::nullopt;

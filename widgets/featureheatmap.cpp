@@ -30,19 +30,6 @@ constexpr double Pad = 4.0;
 constexpr double Gap = 4.0;
 constexpr int MaxLabelChars = 14;
 
-/// Measuring outside painting, at a device's resolution.
-struct Measure {
-    explicit Measure(QPaintDevice *device)
-        : image(1, 1, QImage::Format_ARGB32_Premultiplied)
-    {
-        image.setDotsPerMeterX(int(std::lround(device->logicalDpiX() / 0.0254)));
-        image.setDotsPerMeterY(int(std::lround(device->logicalDpiY() / 0.0254)));
-        painter.begin(&image);
-    }
-    QImage image;
-    QPainter painter;
-};
-
 QString rowLabel(const FeatureMatrix &m, int row)
 {
     QString t = plots::tokenText(m.tokens[row]).text;
@@ -97,7 +84,7 @@ QSizeF FeatureHeatmapFigure::naturalSize() const
 
 FeatureHeatmapFigure::Layout FeatureHeatmapFigure::layout(QPaintDevice *device, const QRectF &rect) const
 {
-    Measure measure(device);
+    plots::Measurer measure(device);
     const double s = plots::pointScale(&measure.painter);
     const plots::TextMetrics label(font(0.9), device);
     Layout L;

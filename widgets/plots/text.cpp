@@ -10,6 +10,14 @@
 
 namespace gb::plots {
 
+Measurer::Measurer(QPaintDevice *device)
+    : image(1, 1, QImage::Format_ARGB32_Premultiplied)
+{
+    image.setDotsPerMeterX(int(std::lround(device->logicalDpiX() / 0.0254)));
+    image.setDotsPerMeterY(int(std::lround(device->logicalDpiY() / 0.0254)));
+    painter.begin(&image);
+}
+
 TextMetrics::TextMetrics(const QFont &font, QPaintDevice *device)
     : m_font(font)
     , m_device(device)

@@ -2,13 +2,14 @@
 #pragma once
 
 #include <QFont>
+#include <QImage>
+#include <QPainter>
 #include <QPointF>
 #include <QSizeF>
 #include <QString>
 #include <QStringList>
 
 class QPaintDevice;
-class QPainter;
 
 namespace gb::plots {
 
@@ -41,5 +42,13 @@ private:
 /// text stays text in SVG and PDF.
 void drawText(QPainter *painter, const QPointF &anchor, const QString &text, Qt::Alignment align,
               double degrees = 0.0);
+
+/// A painter on a 1-pixel image with `device`'s resolution, for layouts that take a painter but
+/// are needed outside painting (hit tests, heights for a width).
+struct Measurer {
+    explicit Measurer(QPaintDevice *device);
+    QImage image;
+    QPainter painter;
+};
 
 } // namespace gb::plots

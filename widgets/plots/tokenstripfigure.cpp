@@ -39,19 +39,6 @@ double luminance(const QColor &c)
     return 0.2126 * c.redF() + 0.7152 * c.greenF() + 0.0722 * c.blueF();
 }
 
-/// A painter on a 1-pixel image with `device`'s resolution, for measuring outside painting.
-struct Measurer {
-    explicit Measurer(QPaintDevice *device)
-        : image(1, 1, QImage::Format_ARGB32_Premultiplied)
-    {
-        image.setDotsPerMeterX(int(std::lround(device->logicalDpiX() / 0.0254)));
-        image.setDotsPerMeterY(int(std::lround(device->logicalDpiY() / 0.0254)));
-        painter.begin(&image);
-    }
-    QImage image;
-    QPainter painter;
-};
-
 } // namespace
 
 TokenText tokenText(const QString &token)

@@ -47,8 +47,8 @@ FeaturesDashboardTab::FeaturesDashboardTab(FeaturesState &state, QWidget *parent
     layout->addWidget(m_view, 1);
 
     connect(m_feature, &QSpinBox::valueChanged, this, &FeaturesDashboardTab::refresh);
-    connect(save, &QPushButton::clicked, this, &FeaturesDashboardTab::saveLabel);
-    connect(m_label, &QLineEdit::returnPressed, this, &FeaturesDashboardTab::saveLabel);
+    connect(save, &QPushButton::clicked, this, &FeaturesDashboardTab::saveEditedLabel);
+    connect(m_label, &QLineEdit::returnPressed, this, &FeaturesDashboardTab::saveEditedLabel);
     connect(m_view, &FeatureDashboardView::featureClicked, this, &FeaturesDashboardTab::showFeature);
     connect(&m_state, &FeaturesState::targetChanged, this, [this] {
         m_feature->setRange(0, int(std::max<qint64>(0, m_state.dictionary().dSae - 1)));
@@ -98,9 +98,14 @@ void FeaturesDashboardTab::refresh()
         [this](const QString &message, bool) { m_status->setText(message); });
 }
 
-void FeaturesDashboardTab::saveLabel()
+void FeaturesDashboardTab::saveEditedLabel()
 {
-    m_state.setLabel(m_feature->value(), m_label->text().trimmed(), m_note->toPlainText().trimmed());
+    saveLabel(m_label->text().trimmed(), m_note->toPlainText().trimmed());
+}
+
+void FeaturesDashboardTab::saveLabel(const QString &label, const QString &note)
+{
+    m_state.setLabel(m_feature->value(), label, note);
     refresh();
 }
 

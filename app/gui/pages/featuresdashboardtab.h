@@ -23,10 +23,12 @@ public:
 
     void showFeature(qint64 feature);
     FeatureDashboardView *view() const { return m_view; }
+    /// Saves a label and note for the shown feature (what the Save Label button does).
+    void saveLabel(const QString &label, const QString &note);
 
 private:
     void refresh();
-    void saveLabel();
+    void saveEditedLabel();
 
     FeaturesState &m_state;
     QSpinBox *m_feature;

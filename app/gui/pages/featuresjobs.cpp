@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "featuresjobs.h"
 
-#include "modelcache.h"
-
 #include "common/error.h"
 #include "dictionaries/crosscoderdictionary.h"
 #include "dictionaries/dictionaryloader.h"
@@ -76,7 +74,9 @@ QString DictionarySummary::describe() const
 }
 
 struct FeatureSession::Impl {
-    std::shared_ptr<ModelCache> models;
+    // Until the app shares loaded models between pages, the explorer keeps its own (weights are
+    // memory-mapped, so a second copy in another page costs little).
+    std::map<std::pair<std::string, std::string>, std::shared_ptr<TransformerModel>> models;
     std::mutex mutex; // the worker is the only caller; the mutex only documents the contract
     std::map<std::string, std::shared_ptr<const BpeTokenizer>> tokenizers;
     std::map<std::string, std::shared_ptr<const SparseDictionary>> dictionaries;
@@ -102,7 +102,12 @@ struct FeatureSession::Impl {
         std::lock_guard<std::mutex> lock(mutex);
         require(t.valid(), "features", "choose a model and a dictionary first");
         Loaded l;
-        l.model = models->obtain(str(t.modelPath), str(t.processing), progress, cancel);
+        auto &model = models[{str(t.modelPath), str(t.processing)}];
+        if (!model) {
+            progress.beginStage("loading the model");
+            model = TransformerModel::load(str(t.modelPath), LoadOptions{ProcessingOptions::parse(str(t.processing))}, &progress, &cancel);
+        }
+        l.model = model;
         auto &tok = tokenizers[str(t.modelPath)];
         if (!tok)
             tok = loadTokenizer(str(t.modelPath));
@@ -141,10 +146,9 @@ struct FeatureSession::Impl {
     }
 };
 
-FeatureSession::FeatureSession(std::shared_ptr<ModelCache> models)
+FeatureSession::FeatureSession()
     : m(std::make_unique<Impl>())
 {
-    m->models = std::move(models);
 }
 
 FeatureSession::~FeatureSession() = default;

@@ -23,6 +23,8 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace gb {
 
 FeaturesPage::FeaturesPage(AppContext &ctx, QWidget *parent)
@@ -33,6 +35,11 @@ FeaturesPage::FeaturesPage(AppContext &ctx, QWidget *parent)
     auto *content = new QWidget(this);
     m_model = new QComboBox(content);
     m_model->setMinimumContentsLength(18);
+    auto *openModelButton = new QPushButton(tr("Open\u2026"), content);
+    m_processing = new QComboBox(content);
+    m_processing->addItem(tr("weights as stored"), QString());
+    m_processing->addItem(tr("TransformerLens processing"), QStringLiteral("fold_ln,center_writing_weights,center_unembed"));
+    m_processing->setToolTip(tr("SAEs trained on a TransformerLens model with fold_ln / centred weights read the processed residual stream."));
     m_dictionary = new QComboBox(content);
     m_dictionary->setMinimumContentsLength(24);
     auto *open = new QPushButton(tr("Open\u2026"), content);
@@ -59,6 +66,8 @@ FeaturesPage::FeaturesPage(AppContext &ctx, QWidget *parent)
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Model"), content));
     bar->addWidget(m_model);
+    bar->addWidget(openModelButton);
+    bar->addWidget(m_processing);
     bar->addSpacing(12);
     bar->addWidget(new QLabel(tr("Dictionary"), content));
     bar->addWidget(m_dictionary, 1);
@@ -72,11 +81,16 @@ FeaturesPage::FeaturesPage(AppContext &ctx, QWidget *parent)
     layout->addWidget(m_tabs, 1);
     setContent(content);
 
+    auto *openModelEmpty = new QPushButton(tr("Open Model\u2026"), this);
     auto *openEmpty = new QPushButton(tr("Open Dictionary\u2026"), this);
+    requirementLayout()->addWidget(openModelEmpty);
     requirementLayout()->addWidget(openEmpty);
+    connect(openModelEmpty, &QPushButton::clicked, this, &FeaturesPage::chooseModelFolder);
+    connect(openModelButton, &QPushButton::clicked, this, &FeaturesPage::chooseModelFolder);
     connect(openEmpty, &QPushButton::clicked, this, &FeaturesPage::chooseDictionaryFolder);
     connect(open, &QPushButton::clicked, this, &FeaturesPage::chooseDictionaryFolder);
     connect(m_model, &QComboBox::currentIndexChanged, this, &FeaturesPage::applyTarget);
+    connect(m_processing, &QComboBox::currentIndexChanged, this, &FeaturesPage::applyTarget);
     connect(m_dictionary, &QComboBox::activated, this, [this](int i) { openDictionary(m_dictionary->itemData(i).toString()); });
     connect(m_head, &QSpinBox::editingFinished, this, &FeaturesPage::applyTarget);
     connect(m_headHook, &QLineEdit::editingFinished, this, &FeaturesPage::applyTarget);
@@ -84,8 +98,9 @@ FeaturesPage::FeaturesPage(AppContext &ctx, QWidget *parent)
         m_tabs->setCurrentWidget(m_dashboard);
         m_dashboard->showFeature(f);
     });
-    connect(&ctx, &AppContext::modelsChanged, this, &FeaturesPage::refreshModels);
+    connect(&ctx, &AppContext::artifactsChanged, this, &FeaturesPage::refreshModels);
     connect(&ctx, &AppContext::artifactsChanged, this, &FeaturesPage::refreshDictionaries);
+    connect(&ctx, &AppContext::workspaceChanged, this, &FeaturesPage::refreshModels);
     connect(&ctx, &AppContext::workspaceChanged, this, &FeaturesPage::refreshDictionaries);
     connect(&ctx, &AppContext::openArtifactRequested, this, [this](qint64 id) {
         if (const Workspace *ws = this->ctx().workspace())
@@ -103,21 +118,45 @@ void FeaturesPage::chooseDictionaryFolder()
         openDictionary(dir);
 }
 
+void FeaturesPage::chooseModelFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Model Folder"));
+    if (!dir.isEmpty())
+        openModel(dir);
+}
+
+void FeaturesPage::openModel(const QString &path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const Workspace *ws = ctx().workspace();
+    if (ws && ws->artifactByPath(absolute.toStdString())) {
+        m_model->setCurrentIndex(m_model->findData(absolute));
+        return;
+    }
+    m_pendingModel = absolute;
+    ctx().registerArtifact(absolute); // refreshModels follows and selects it
+}
+
+void FeaturesPage::setProcessing(const QString &processing)
+{
+    m_processing->setCurrentIndex(std::max(0, m_processing->findData(processing)));
+}
+
 void FeaturesPage::refreshModels()
 {
-    const QString current = m_model->currentData().toString();
+    const QString current = m_pendingModel.isEmpty() ? m_model->currentData().toString() : m_pendingModel;
     m_model->blockSignals(true);
     m_model->clear();
-    for (const ModelCache::Summary &s : ctx().models().loaded()) {
-        const QString path = QString::fromStdString(s.path), processing = QString::fromStdString(s.processing);
-        QString name = QFileInfo(path).fileName();
-        if (processing != QLatin1String("none") && !processing.isEmpty())
-            name += QStringLiteral(" (%1)").arg(processing);
-        m_model->addItem(name, path + QLatin1Char('|') + (processing == QLatin1String("none") ? QString() : processing));
-        m_model->setItemData(m_model->count() - 1, QString::fromStdString(s.description), Qt::ToolTipRole);
-    }
+    if (const Workspace *ws = ctx().workspace())
+        for (const Artifact &a : ws->artifacts("model")) {
+            const QString path = QString::fromStdString(a.path);
+            m_model->addItem(QFileInfo(path).fileName(), path);
+            m_model->setItemData(m_model->count() - 1, path, Qt::ToolTipRole);
+        }
     const int keep = m_model->findData(current);
-    m_model->setCurrentIndex(keep >= 0 ? keep : 0);
+    if (keep >= 0)
+        m_pendingModel.clear();
+    m_model->setCurrentIndex(keep >= 0 ? keep : m_model->count() - 1); // else the latest registered
     m_model->blockSignals(false);
     applyTarget();
 }
@@ -178,10 +217,9 @@ void FeaturesPage::openDictionary(const QString &path)
 void FeaturesPage::applyTarget()
 {
     const DictionarySummary d = m_state->dictionary();
-    const QStringList model = m_model->currentData().toString().split(QLatin1Char('|'));
     FeatureTarget t;
-    t.modelPath = model.value(0);
-    t.processing = model.value(1);
+    t.modelPath = m_model->currentData().toString();
+    t.processing = m_processing->currentData().toString();
     t.dictionaryPath = d.path;
     if (!d.headNames.isEmpty()) {
         t.head = m_head->value();
@@ -203,7 +241,7 @@ void FeaturesPage::applyTarget()
 void FeaturesPage::updateEmptyState()
 {
     if (m_model->count() == 0)
-        showRequirement(tr("Load a language model (File \u25B8 Open Model Folder) and open a sparse dictionary to see which features fire on your prompt."));
+        showRequirement(tr("Open a language model folder (File \u25B8 Open Model Folder) and a sparse dictionary to see which features fire on your prompt."));
     else if (m_state->dictionary().path.isEmpty())
         showRequirement(tr("Open a sparse dictionary (SAELens, OpenMOSS, Gemma Scope or a crosscoder) for the loaded model."));
     else

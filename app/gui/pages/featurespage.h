@@ -36,6 +36,10 @@ public:
 
     /// Loads (and registers) a dictionary folder and makes it current.
     void openDictionary(const QString &path);
+    /// Registers a model folder in the workspace and makes it current once registered.
+    void openModel(const QString &path);
+    /// "" (weights as stored) or TransformerLens' processing, for dictionaries trained on it.
+    void setProcessing(const QString &processing);
 
 private:
     void refreshModels();
@@ -43,9 +47,11 @@ private:
     void applyTarget();
     void updateEmptyState();
     void chooseDictionaryFolder();
+    void chooseModelFolder();
 
     FeaturesState *m_state;
     QComboBox *m_model;
+    QComboBox *m_processing;
     QComboBox *m_dictionary;
     QSpinBox *m_head;
     QLineEdit *m_headHook;
@@ -57,7 +63,7 @@ private:
     FeaturesSearchTab *m_search;
     FeaturesSteerTab *m_steer;
     FeaturesScanTab *m_scans;
-    QString m_pendingDictionary; ///< opened by path before its artifact was registered
+    QString m_pendingModel; ///< opened by path, current once its artifact is registered
 };
 
 } // namespace gb

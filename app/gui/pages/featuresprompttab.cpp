@@ -120,7 +120,7 @@ void FeaturesPromptTab::showResult()
 {
     const FeatureSession::Prompt &p = m_result;
     const int T = int(p.ids.size()), C = int(p.features.size());
-    std::vector<int> cols(std::size_t(C));
+    std::vector<int> cols(static_cast<std::size_t>(C));
     std::iota(cols.begin(), cols.end(), 0);
     // Filter: only the listed ids (unknown or silent ones are simply absent).
     QList<qint64> wanted;

@@ -28,11 +28,14 @@ public:
     /// Runs the prompt (what the Analyse button does).
     void analyse();
     FeatureHeatmapView *heatmap() const { return m_heatmap; }
+    const FeatureSession::Prompt &result() const { return m_result; }
+    /// Lists a token's strongest features (what clicking its label does).
+    void showToken(int row);
+    QListWidget *tokenFeatures() const { return m_tokenFeatures; }
     void setPrompt(const QString &text);
 
 private:
     void showResult();
-    void showToken(int row);
 
     FeaturesState &m_state;
     QPlainTextEdit *m_prompt;

@@ -5,6 +5,7 @@
 #include "featuresstate.h"
 #include "jobrunner.h"
 
+#include "common/error.h"
 #include "io/json.h"
 #include "store/workspace.h"
 
@@ -17,6 +18,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTreeWidget>
@@ -44,8 +46,16 @@ FeaturesScanTab::FeaturesScanTab(FeaturesState &state, QWidget *parent)
     m_topK->setValue(20);
     m_bos = new QCheckBox(tr("every window starts with BOS (as SAELens trains)"), this);
     m_bos->setChecked(true);
-    auto *start = new QPushButton(tr("Run or Resume Scan"), this);
+    m_start = new QPushButton(tr("Run or Resume Scan"), this);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setToolTip(tr("Stops the scan; what it has done stays in the workspace and Run resumes from there."));
+    m_cancel->setEnabled(false);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(0);
+    m_progress->setFormat(QString());
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("scan-status"));
     m_status->setWordWrap(true);
     m_runs = new QTreeWidget(this);
     m_runs->setHeaderLabels({tr("run"), tr("status"), tr("corpus"), tr("context"), tr("top-k"), tr("started")});
@@ -62,7 +72,11 @@ FeaturesScanTab::FeaturesScanTab(FeaturesState &state, QWidget *parent)
     form->addRow(QString(), m_bos);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
-    layout->addWidget(start);
+    auto *run = new QHBoxLayout;
+    run->addWidget(m_start);
+    run->addWidget(m_progress, 1);
+    run->addWidget(m_cancel);
+    layout->addLayout(run);
     layout->addWidget(m_status);
     layout->addWidget(new QLabel(tr("Scans of this dictionary (select one for dashboards and search):"), this));
     layout->addWidget(m_runs, 1);
@@ -72,7 +86,9 @@ FeaturesScanTab::FeaturesScanTab(FeaturesState &state, QWidget *parent)
         if (!f.isEmpty())
             setCorpus(f);
     });
-    connect(start, &QPushButton::clicked, this, &FeaturesScanTab::startScan);
+    connect(m_start, &QPushButton::clicked, this, &FeaturesScanTab::startScan);
+    connect(m_cancel, &QPushButton::clicked, this, &FeaturesScanTab::cancelScan);
+    connect(&m_state.ctx().jobs(), &JobRunner::jobChanged, this, &FeaturesScanTab::showJob);
     connect(m_runs, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
         if (item)
             m_state.setScanRun(item->data(0, Qt::UserRole).toLongLong());
@@ -83,6 +99,8 @@ FeaturesScanTab::FeaturesScanTab(FeaturesState &state, QWidget *parent)
 }
 
 void FeaturesScanTab::setCorpus(const QString &path) { m_corpus->setText(path); }
+
+void FeaturesScanTab::setContext(int tokens) { m_context->setValue(tokens); }
 
 void FeaturesScanTab::refresh()
 {
@@ -96,7 +114,8 @@ void FeaturesScanTab::refresh()
     for (const RunRecord &r : ws->runs("scan")) {
         bool mine = false;
         QString corpus;
-        for (const auto &[artifact, role] : r.inputs) {
+        const auto withInputs = ws->run(r.id); // runs() leaves inputs out
+        for (const auto &[artifact, role] : withInputs ? withInputs->inputs : r.inputs) {
             mine = mine || (dict && role == "dictionary" && artifact == dict->id);
             if (role == "corpus")
                 if (const auto a = ws->artifact(artifact))
@@ -139,12 +158,16 @@ void FeaturesScanTab::startScan()
     r.prependBos = m_bos->isChecked();
     const FeatureTarget target = m_state.target();
     auto session = m_state.session();
-    m_status->setText(tr("Scanning: progress, tokens/s and cancel in the Jobs dock. A cancelled scan resumes where it stopped."));
-    m_state.ctx().jobs().submit(
+    m_status->setText(tr("Scanning. A cancelled scan resumes where it stopped."));
+    m_progress->setValue(0);
+    m_start->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_job = m_state.ctx().jobs().submit(
         tr("Scan %1").arg(QFileInfo(r.corpus).fileName()), QStringLiteral("features-scan"),
         [session, target, r](Progress &progress, const CancelToken &cancel) -> std::any { return session->scan(target, r, progress, cancel); },
         this,
         [this](std::any result) {
+            finishJob();
             const auto o = std::any_cast<FeatureSession::ScanOutcome>(result);
             m_status->setText(o.alreadyFinished ? tr("This scan already exists (run %1).").arg(o.runId)
                                                 : tr("Scan %1 finished: %2 windows, %3 tokens, %4 tokens/s.")
@@ -157,9 +180,44 @@ void FeaturesScanTab::startScan()
             refresh();
         },
         [this](const QString &message, bool) {
+            finishJob();
             m_status->setText(message);
             Q_EMIT m_state.ctx().runsChanged();
         });
+}
+
+void FeaturesScanTab::cancelScan()
+{
+    if (m_job)
+        m_state.ctx().jobs().cancel(m_job);
+}
+
+void FeaturesScanTab::finishJob()
+{
+    m_job = 0;
+    m_start->setEnabled(true);
+    m_cancel->setEnabled(false);
+}
+
+void FeaturesScanTab::showJob(quint64 id)
+{
+    const JobInfo *job = id == m_job ? m_state.ctx().jobs().job(id) : nullptr;
+    if (!job)
+        return;
+    const ProgressUpdate &u = job->progress;
+    if (u.fraction >= 0)
+        m_progress->setValue(int(1000 * u.fraction));
+    QString text = QString::fromStdString(u.stage);
+    if (u.rate > 0)
+        text += tr(" · %1 %2/s").arg(u.rate, 0, 'f', 0).arg(QString::fromStdString(u.unit));
+    if (u.etaSeconds >= 0)
+        text += tr(" · %1 s left").arg(u.etaSeconds, 0, 'f', 0);
+    m_progress->setFormat(text);
+    // JobRunner calls neither handler for a cancelled job; its state here is the only news.
+    if (job->state == JobInfo::State::Cancelled || job->state == JobInfo::State::Stale) {
+        finishJob();
+        m_status->setText(tr("Scan cancelled; Run resumes it."));
+    }
 }
 
 } // namespace gb

@@ -20,6 +20,8 @@ class FeaturesSearchTab : public QWidget {
 public:
     explicit FeaturesSearchTab(FeaturesState &state, QWidget *parent = nullptr);
     void searchText(const QString &text);
+    QTableWidget *table() const { return m_table; }
+    FigureView *chart() const { return m_chart; }
 
 private:
     FeaturesState &m_state;
