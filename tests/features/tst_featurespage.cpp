@@ -188,6 +188,11 @@ void TestFeaturesPage::promptDashboardSearchSteer()
     QVERIFY(!d.positive.empty() && !d.negative.empty());
     QVERIFY(d.positive.front().value >= d.positive.back().value);
     QVERIFY(!d.neighbours.empty());
+    // Byte tokens that are not UTF-8 on their own are shown as \xNN, never as U+FFFD.
+    for (const auto &e : d.positive)
+        QVERIFY2(!e.token.contains(QChar(0xFFFD)), qPrintable(e.token));
+    for (const auto &e : d.negative)
+        QVERIFY2(!e.token.contains(QChar(0xFFFD)), qPrintable(e.token));
     std::uint64_t histTotal = 0;
     for (const double c : d.histCounts)
         histTotal += std::uint64_t(c);
@@ -237,6 +242,7 @@ void TestFeaturesPage::promptDashboardSearchSteer()
         moved += std::abs(r.after - r.before);
     QVERIFY(moved > 1e-3);
     QVERIFY(!steering->data().continuationBefore.isEmpty());
+    QVERIFY(!steering->data().continuationAfter.contains(QChar(0xFFFD)));
     QVERIFY(page.grab().save(shot(QStringLiteral("features-page-steer.png"))));
 }
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "featuresjobs.h"
 
+#include "modelcache.h"
+
 #include "common/error.h"
+#include "common/utf8.h"
 #include "dictionaries/crosscoderdictionary.h"
 #include "dictionaries/dictionaryloader.h"
 #include "features/featureanalysis.h"
@@ -46,6 +49,25 @@ QString labelOf(const Workspace &ws, std::int64_t dictionaryArtifact, qint64 fea
     return {};
 }
 
+/// Decoded token bytes for display: bytes that are not valid UTF-8 on their own (a piece of a
+/// multi-byte character, common among GPT-2's byte tokens) show as \xNN instead of U+FFFD, so
+/// distinct tokens stay distinct in labels.
+QString displayText(const std::string &bytes)
+{
+    std::string out;
+    for (std::size_t pos = 0, length = 0; pos < bytes.size(); pos += length) {
+        const char32_t cp = unicode::decodeUtf8(bytes, pos, length);
+        if (cp == unicode::kInvalid) {
+            static const char hex[] = "0123456789ABCDEF";
+            const auto b = static_cast<unsigned char>(bytes[pos]);
+            out += std::string("\\x") + hex[b >> 4] + hex[b & 15];
+        } else {
+            out.append(bytes, pos, length);
+        }
+    }
+    return qs(out);
+}
+
 std::int64_t artifactId(const Workspace &ws, const QString &path)
 {
     const auto a = ws.artifactByPath(str(QFileInfo(path).absoluteFilePath()));
@@ -74,9 +96,7 @@ QString DictionarySummary::describe() const
 }
 
 struct FeatureSession::Impl {
-    // Until the app shares loaded models between pages, the explorer keeps its own (weights are
-    // memory-mapped, so a second copy in another page costs little).
-    std::map<std::pair<std::string, std::string>, std::shared_ptr<TransformerModel>> models;
+    std::shared_ptr<ModelCache> models;
     std::mutex mutex; // the worker is the only caller; the mutex only documents the contract
     std::map<std::string, std::shared_ptr<const BpeTokenizer>> tokenizers;
     std::map<std::string, std::shared_ptr<const SparseDictionary>> dictionaries;
@@ -102,12 +122,7 @@ struct FeatureSession::Impl {
         std::lock_guard<std::mutex> lock(mutex);
         require(t.valid(), "features", "choose a model and a dictionary first");
         Loaded l;
-        auto &model = models[{str(t.modelPath), str(t.processing)}];
-        if (!model) {
-            progress.beginStage("loading the model");
-            model = TransformerModel::load(str(t.modelPath), LoadOptions{ProcessingOptions::parse(str(t.processing))}, &progress, &cancel);
-        }
-        l.model = model;
+        l.model = models->obtain(str(t.modelPath), str(t.processing), progress, cancel);
         auto &tok = tokenizers[str(t.modelPath)];
         if (!tok)
             tok = loadTokenizer(str(t.modelPath));
@@ -128,7 +143,7 @@ struct FeatureSession::Impl {
 
     QString text(const BpeTokenizer &tok, std::int64_t id) const
     {
-        return tok.hasId(TokenId(id)) ? qs(tok.decodeText({TokenId(id)})) : QStringLiteral("<%1>").arg(id);
+        return tok.hasId(TokenId(id)) ? displayText(tok.decode({TokenId(id)})) : QStringLiteral("<%1>").arg(id);
     }
 
     std::vector<std::int64_t> promptIds(const Loaded &l, const QString &prompt, bool prependBos) const
@@ -146,9 +161,10 @@ struct FeatureSession::Impl {
     }
 };
 
-FeatureSession::FeatureSession()
+FeatureSession::FeatureSession(std::shared_ptr<ModelCache> models)
     : m(std::make_unique<Impl>())
 {
+    m->models = std::move(models);
 }
 
 FeatureSession::~FeatureSession() = default;
@@ -342,14 +358,14 @@ SteeringData FeatureSession::steer(const FeatureTarget &t, const QString &prompt
     std::vector<TokenId> shown;
     for (std::size_t i = prependBos ? 1 : 0; i < ids.size(); ++i)
         shown.push_back(TokenId(ids[i]));
-    d.prompt = qs(l.tokenizer->decodeText(shown));
+    d.prompt = displayText(l.tokenizer->decode(shown));
     for (const auto &c : r.before)
         d.before.push_back({m->text(*l.tokenizer, c.token), c.probability});
     for (const auto &c : r.after)
         d.after.push_back({m->text(*l.tokenizer, c.token), c.probability});
     auto decode = [&](const std::vector<std::int64_t> &v) {
         std::vector<TokenId> t32(v.begin(), v.end());
-        return qs(l.tokenizer->decodeText(t32));
+        return displayText(l.tokenizer->decode(t32));
     };
     d.continuationBefore = decode(r.continuationBefore);
     d.continuationAfter = decode(r.continuationAfter);

@@ -16,6 +16,7 @@
 namespace gb {
 
 class CancelToken;
+class ModelCache;
 class Progress;
 
 /// Which model and dictionary a request is about. A crosscoder is explored one head at a time
@@ -38,11 +39,11 @@ struct DictionarySummary {
     QString describe() const;
 };
 
-/// Worker-side caches (models, tokenizers, dictionaries, decoder neighbours) shared by the
-/// page's jobs. Every method runs on the compute worker.
+/// Worker-side caches (tokenizers, dictionaries, decoder neighbours) shared by the page's jobs;
+/// models come from the app's ModelCache. Every method runs on the compute worker.
 class FeatureSession {
 public:
-    FeatureSession();
+    explicit FeatureSession(std::shared_ptr<ModelCache> models);
     ~FeatureSession();
 
     DictionarySummary openDictionary(const QString &path);

@@ -9,6 +9,7 @@
 #include "featuresstate.h"
 #include "featuressteertab.h"
 #include "jobrunner.h"
+#include "modelcache.h"
 
 #include "store/workspace.h"
 
@@ -98,6 +99,7 @@ FeaturesPage::FeaturesPage(AppContext &ctx, QWidget *parent)
         m_tabs->setCurrentWidget(m_dashboard);
         m_dashboard->showFeature(f);
     });
+    connect(&ctx, &AppContext::modelsChanged, this, &FeaturesPage::refreshModels);
     connect(&ctx, &AppContext::artifactsChanged, this, &FeaturesPage::refreshModels);
     connect(&ctx, &AppContext::artifactsChanged, this, &FeaturesPage::refreshDictionaries);
     connect(&ctx, &AppContext::workspaceChanged, this, &FeaturesPage::refreshModels);
@@ -127,14 +129,8 @@ void FeaturesPage::chooseModelFolder()
 
 void FeaturesPage::openModel(const QString &path)
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    const Workspace *ws = ctx().workspace();
-    if (ws && ws->artifactByPath(absolute.toStdString())) {
-        m_model->setCurrentIndex(m_model->findData(absolute));
-        return;
-    }
-    m_pendingModel = absolute;
-    ctx().registerArtifact(absolute); // refreshModels follows and selects it
+    m_pendingModel = QFileInfo(path).absoluteFilePath();
+    ctx().loadModel(m_pendingModel, m_processing->currentData().toString()); // modelsChanged selects it
 }
 
 void FeaturesPage::setProcessing(const QString &processing)
@@ -147,12 +143,18 @@ void FeaturesPage::refreshModels()
     const QString current = m_pendingModel.isEmpty() ? m_model->currentData().toString() : m_pendingModel;
     m_model->blockSignals(true);
     m_model->clear();
+    // Loaded models and the workspace's registered ones (loaded on first use).
+    auto add = [this](const QString &path, const QString &tip) {
+        if (m_model->findData(path) >= 0)
+            return;
+        m_model->addItem(QFileInfo(path).fileName(), path);
+        m_model->setItemData(m_model->count() - 1, tip, Qt::ToolTipRole);
+    };
+    for (const ModelCache::Summary &s : ctx().models().loaded())
+        add(QString::fromStdString(s.path), QString::fromStdString(s.path + "\n" + s.description));
     if (const Workspace *ws = ctx().workspace())
-        for (const Artifact &a : ws->artifacts("model")) {
-            const QString path = QString::fromStdString(a.path);
-            m_model->addItem(QFileInfo(path).fileName(), path);
-            m_model->setItemData(m_model->count() - 1, path, Qt::ToolTipRole);
-        }
+        for (const Artifact &a : ws->artifacts("model"))
+            add(QString::fromStdString(a.path), QString::fromStdString(a.path));
     const int keep = m_model->findData(current);
     if (keep >= 0)
         m_pendingModel.clear();

@@ -36,7 +36,7 @@ public:
 
     /// Loads (and registers) a dictionary folder and makes it current.
     void openDictionary(const QString &path);
-    /// Registers a model folder in the workspace and makes it current once registered.
+    /// Loads a model folder (a job) and makes it current once loaded.
     void openModel(const QString &path);
     /// "" (weights as stored) or TransformerLens' processing, for dictionaries trained on it.
     void setProcessing(const QString &processing);

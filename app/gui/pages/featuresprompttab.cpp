@@ -47,8 +47,8 @@ FeaturesPromptTab::FeaturesPromptTab(FeaturesState &state, QWidget *parent)
     m_filter->setClearButtonEnabled(true);
     m_heatmap = new FeatureHeatmapView(this);
     m_tokenTitle = new QLabel(tr("Click a token for its strongest features"), this);
-    m_tokenTitle->setWordWrap(true);
     m_tokenFeatures = new QListWidget(this);
+    m_tokenFeatures->setToolTip(tr("Double-click a feature for its dashboard"));
     m_metrics = new QLabel(this);
     m_metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_metrics->setWordWrap(true);
@@ -156,6 +156,11 @@ void FeaturesPromptTab::showResult()
             m->values[std::size_t(t) * cols.size() + j] = p.values[std::size_t(t) * std::size_t(C) + std::size_t(cols[j])];
     m->updateMax();
     m_heatmap->setMatrix(m, tr("%1 tokens \u00D7 %2 active features at %3").arg(T).arg(cols.size()).arg(p.hook));
+    // Short prompts with few features get larger cells, up to what fills the view; long ones
+    // keep the default and scroll.
+    const QSize room = m_heatmap->viewport()->size() - QSize(200, 90);
+    const double fit = std::min(room.width() / std::max(1.0, double(cols.size())), room.height() / std::max(1.0, double(T)));
+    m_heatmap->setCellSize(std::clamp(fit, 9.0, 22.0));
     plots::Provenance prov;
     prov.title = tr("Prompt features");
     prov.method = QStringLiteral("prompt_features");
@@ -177,7 +182,7 @@ void FeaturesPromptTab::showToken(int row)
         if (const float v = p.values[std::size_t(row) * C + c]; v > 0)
             active.emplace_back(v, p.features[c]);
     std::sort(active.begin(), active.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-    m_tokenTitle->setText(tr("Token %1 at position %2: %3 active features (double-click one for its dashboard)")
+    m_tokenTitle->setText(tr("%1 (position %2): %3 active")
                               .arg(plots::tokenText(p.tokens[row]).text)
                               .arg(row)
                               .arg(active.size()));

@@ -168,6 +168,8 @@ void FeaturesScanTab::startScan()
         this,
         [this](std::any result) {
             finishJob();
+            m_progress->setValue(m_progress->maximum());
+            m_progress->setFormat(tr("done"));
             const auto o = std::any_cast<FeatureSession::ScanOutcome>(result);
             m_status->setText(o.alreadyFinished ? tr("This scan already exists (run %1).").arg(o.runId)
                                                 : tr("Scan %1 finished: %2 windows, %3 tokens, %4 tokens/s.")
@@ -216,6 +218,7 @@ void FeaturesScanTab::showJob(quint64 id)
     // JobRunner calls neither handler for a cancelled job; its state here is the only news.
     if (job->state == JobInfo::State::Cancelled || job->state == JobInfo::State::Stale) {
         finishJob();
+        m_progress->setFormat(tr("cancelled at %p %"));
         m_status->setText(tr("Scan cancelled; Run resumes it."));
     }
 }

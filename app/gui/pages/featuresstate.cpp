@@ -39,7 +39,7 @@ QString field(const Json &j, const char *key)
 FeaturesState::FeaturesState(AppContext &ctx, QObject *parent)
     : QObject(parent)
     , m_ctx(ctx)
-    , m_session(std::make_shared<FeatureSession>())
+    , m_session(std::make_shared<FeatureSession>(ctx.modelCache()))
 {
 }
 
