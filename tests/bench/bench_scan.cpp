@@ -36,11 +36,11 @@ constexpr const char *Hook = "blocks.6.hook_resid_post";
 gb::ModelConfig gpt2Small()
 {
     gb::ModelConfig c; // the defaults are GPT-2 small: 12 layers, 768 wide, 12 heads, vocab 50257
-    c.bosTokenId = c.eosTokenId = 50256;
+    c.bosTokenId = c.eosTokenId = 256; // the byte tokenizer's <|endoftext|> (its vocabulary is dense)
     return c;
 }
 
-/// Byte-level tokens 0..255 plus <|endoftext|> = 50256: every character is a token, so the
+/// Byte-level tokens 0..255 plus <|endoftext|> = 256: every character is a token, so the
 /// corpus turns into a known number of tokens and tokenizing costs little.
 std::shared_ptr<const gb::BpeTokenizer> byteTokenizer()
 {
@@ -48,8 +48,8 @@ std::shared_ptr<const gb::BpeTokenizer> byteTokenizer()
     spec.source = "bench bytes";
     for (int b = 0; b < 256; ++b)
         spec.vocab.emplace_back(gb::bytelevel::encodeBytes(std::string(1, char(b))), b);
-    spec.added.push_back(gb::AddedToken{50256, "<|endoftext|>", true});
-    spec.vocab.emplace_back("<|endoftext|>", 50256);
+    spec.added.push_back(gb::AddedToken{256, "<|endoftext|>", true});
+    spec.vocab.emplace_back("<|endoftext|>", 256);
     return std::make_shared<gb::BpeTokenizer>(spec);
 }
 
