@@ -4,8 +4,10 @@
 #include "prompt.h"
 
 #include "attribution/attributionjob.h"
+#include "attribution/featuretarget.h"
 #include "attribution/tokenscores.h"
 #include "common/error.h"
+#include "dictionaries/dictionaryloader.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
 #include "models/transformermodel.h"
@@ -52,15 +54,19 @@ std::int64_t tokenOption(Context &ctx, const char *name, const CliPrompt &prompt
 LmTargetSpec targetOf(Context &ctx, const CliPrompt &prompt)
 {
     LmTargetSpec t;
+    const bool foil = ctx.isSet(opt("foil-token"));
+    t.kind = ctx.isSet(opt("target")) ? parseTargetKind(ctx.value(opt("target")).toStdString())
+                                      : (foil ? LmTargetSpec::Kind::LogitDifference : LmTargetSpec::Kind::LogProbability);
+    if (t.kind == LmTargetSpec::Kind::Feature) {
+        if (!ctx.isSet(opt("dictionary")) || !ctx.isSet(opt("feature")))
+            throw Error::badInput("--target feature needs --dictionary DIR and --feature N");
+        return featureTarget(loadDictionary(ctx.value(opt("dictionary")).toStdString()), ctx.intValue(opt("feature"), -1),
+                             ctx.intValue(opt("position"), -1));
+    }
     if (!ctx.isSet(opt("target-token")))
         throw Error::badInput("missing required option --target-token");
     t.token = tokenOption(ctx, "target-token", prompt);
     t.position = ctx.intValue(opt("position"), -1);
-    const bool foil = ctx.isSet(opt("foil-token"));
-    t.kind = ctx.isSet(opt("target")) ? parseTargetKind(ctx.value(opt("target")).toStdString())
-                                      : (foil ? LmTargetSpec::Kind::LogitDifference : LmTargetSpec::Kind::LogProbability);
-    if (t.kind == LmTargetSpec::Kind::Feature)
-        throw Error::badInput("--target feature is not available from the command line yet");
     if (foil)
         t.foil = tokenOption(ctx, "foil-token", prompt);
     if (t.kind == LmTargetSpec::Kind::LogitDifference && !foil)
@@ -104,6 +110,8 @@ std::string tokenText(const CliPrompt &prompt, std::int64_t id)
 
 QString targetTitle(const LmTargetSpec &t, const CliPrompt &prompt)
 {
+    if (t.kind == LmTargetSpec::Kind::Feature)
+        return plots::targetTitle(QStringLiteral("feature"), QString::fromStdString(t.featureLabel));
     const QString foil = t.foil >= 0 ? QString::fromStdString(tokenText(prompt, t.foil)) : QString();
     return plots::targetTitle(QString::fromStdString(toString(t.kind)), QString::fromStdString(tokenText(prompt, t.token)), foil);
 }
@@ -223,8 +231,10 @@ int runAttribute(Context &ctx)
         for (const Json &t : result.find("tokens")->toArray())
             texts.push_back(t.toString());
         const QString title = targetTitle(target, prompt);
-        figure = Json::parse(plots::attributionStrip(plots::tokenLabels(texts, prompt.ids), o,
-                                                     QString::fromStdString(tokenText(prompt, target.token)),
+        const QString targetLabel = target.kind == LmTargetSpec::Kind::Feature
+                                        ? QString::fromStdString(target.featureLabel.substr(0, target.featureLabel.find(" of ")))
+                                        : QString::fromStdString(tokenText(prompt, target.token));
+        figure = Json::parse(plots::attributionStrip(plots::tokenLabels(texts, prompt.ids), o, targetLabel,
                                                      QStringLiteral("Attribution of ") + title, QStringLiteral("contribution to ") + title)
                                  ->dataJson()
                                  .toStdString());
@@ -253,8 +263,14 @@ void addOptions(QCommandLineParser &p)
     p.addOption({opt("position"), QStringLiteral("Position whose next-token prediction is explained (default: last)."),
                  QStringLiteral("P")});
     p.addOption({opt("foil-token"), QStringLiteral("Explain logit(target) - logit(foil)."), QStringLiteral("ID")});
-    p.addOption({opt("target"), QStringLiteral("logit, prob, logprob (default) or logit_diff (default with --foil-token)."),
+    p.addOption({opt("target"),
+                 QStringLiteral("logit, prob, logprob (default), logit_diff (default with --foil-token) or feature "
+                                "(a dictionary feature's activation: --dictionary, --feature)."),
                  QStringLiteral("KIND")});
+    p.addOption({opt("dictionary"), QStringLiteral("With --target feature: the SAE or transcoder (SAELens, Gemma Scope, "
+                                                   "OpenMOSS) whose feature is explained."),
+                 QStringLiteral("DIR")});
+    p.addOption({opt("feature"), QStringLiteral("With --target feature: the feature index."), QStringLiteral("N")});
     p.addOption({opt("steps"), QStringLiteral("Integrated Gradients steps (default 50)."), QStringLiteral("N")});
     p.addOption({opt("quadrature"),
                  QStringLiteral("gausslegendre (default), riemann_left, riemann_right, riemann_middle, riemann_trapezoid, "

@@ -14,6 +14,7 @@
 #include "plots/tokenstripfigure.h"
 #include "plots/xyfigure.h"
 #include "store/workspace.h"
+#include "referencesae.h"
 #include "testutils.h"
 #include "tokenstripview.h"
 
@@ -191,6 +192,7 @@ private Q_SLOTS:
     void initTestCase();
     void numbersMatchReference_data();
     void numbersMatchReference();
+    void featureTargetMatchesReference();
     void textPromptMethodsAndExports();
     void generationMatrix();
     void longPromptWithProgress();
@@ -258,6 +260,36 @@ void TestAttributionPage::numbersMatchReference()
     const gb::Json params = gb::Json::parse(runs.front().paramsJson, "params");
     QCOMPARE(params.find("wrt")->toString(), ref.find("wrt")->toString());
     QVERIFY(ctx.workspace()->result(runs.front().id, "figure").has_value());
+}
+
+// An SAE feature as the target: the dictionary opened on the page (a SAELens folder of the
+// reference's SAE), its feature explained at a position, against the Python IG of that feature.
+void TestAttributionPage::featureTargetMatchesReference()
+{
+    const gb::Json all = gb::Json::parse(readFile(fixturesDir() + QStringLiteral("/attribution/ig_reference.json")), "ref");
+    const gb::Json &ref = referenceFeatureCase(all);
+    const gb::Json &target = *ref.find("target");
+    const QString sae = m_dir.filePath(QStringLiteral("sae"));
+    QVERIFY(QDir().mkpath(sae));
+    writeReferenceSae(ref, sae);
+
+    gb::AppContext ctx;
+    gb::AttributionPage page(ctx);
+    openAndWait(page, ctx, tinyModel());
+    page.setPrompt(promptOf(ref));
+    page.openDictionary(sae);
+    QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy() && page.controls()->settings().kind == "feature", 30000);
+    page.setFeature(target.find("feature")->toInt());
+    gb::AttributionSettings s = igOnly("token_embeddings", "token:0", int(ref.find("steps")->toInt()),
+                                       target.find("position")->toInt());
+    s.kind = "feature";
+    page.controls()->setSettings(s);
+    runAndWait(page, ctx);
+    checkAgainstReference(page, ref);
+    QVERIFY(page.strip()->strip()->rows()[0].scores[6] == 0.0); // after the position: cannot contribute
+    page.resize(1400, 860);
+    page.show();
+    QVERIFY(page.grab().save(screenshotsDir() + QStringLiteral("/attribution-page-feature.png")));
 }
 
 void TestAttributionPage::textPromptMethodsAndExports()

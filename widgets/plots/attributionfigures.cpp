@@ -50,6 +50,8 @@ QString targetTitle(const QString &kind, const QString &token, const QString &fo
         return QStringLiteral("logit of \u201C%1\u201D").arg(token);
     if (kind == QLatin1String("prob"))
         return QStringLiteral("p(\u201C%1\u201D)").arg(token);
+    if (kind == QLatin1String("feature"))
+        return QStringLiteral("activation of %1").arg(token);
     if (kind == QLatin1String("logit_diff"))
         return QStringLiteral("logit \u201C%1\u201D \u2212 logit \u201C%2\u201D").arg(token, foil);
     return QStringLiteral("log p(\u201C%1\u201D)").arg(token);

@@ -32,7 +32,8 @@ std::unique_ptr<HeatmapFigure> generationMatrix(const QStringList &tokens, const
 std::unique_ptr<XYFigure> faithfulnessPlot(const AttributionOutcome &outcome, const QString &targetName);
 
 /// How a target reads in titles, `kind` as the CLI names it: "log p(“ Paris”)", "p(…)",
-/// "logit of “…”", "logit “ Paris” − logit “ London”" (logit_diff, with `foil`).
+/// "logit of “…”", "logit “ Paris” − logit “ London”" (logit_diff, with `foil`), "activation of
+/// <token>" (feature: `token` names the feature).
 QString targetTitle(const QString &kind, const QString &token, const QString &foil = {});
 
 /// Token labels for figures: the display strings, or "#id" when there are none.

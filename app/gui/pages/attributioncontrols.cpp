@@ -40,7 +40,8 @@ AttributionControls::AttributionControls(QWidget *parent)
     , m_methods(new QListWidget(this))
     , m_kind(combo(this, {{tr("log-probability"), QStringLiteral("logprob")},
                           {tr("probability"), QStringLiteral("prob")},
-                          {tr("logit"), QStringLiteral("logit")}}))
+                          {tr("logit"), QStringLiteral("logit")},
+                          {tr("SAE feature activation"), QStringLiteral("feature")}}))
     , m_position(new QSpinBox(this))
     , m_baseline(combo(this, {{tr("zero embedding"), QStringLiteral("zero")}}))
     , m_input(combo(this, {{tr("token embeddings"), QStringLiteral("token_embeddings")},
@@ -70,7 +71,8 @@ AttributionControls::AttributionControls(QWidget *parent)
     }
     m_methods->setMaximumHeight(m_methods->sizeHintForRow(0) * 6 + 2 * m_methods->frameWidth() + 2);
     m_methods->setToolTip(tr("Several methods are stacked for comparison, with their rank agreement."));
-    m_kind->setToolTip(tr("What is explained at the position: log p (Captum's LLM convention), p, or the raw logit.\n"
+    m_kind->setToolTip(tr("What is explained at the position: log p (Captum's LLM convention), p, the raw logit,\n"
+                          "or a dictionary feature's activation (open the dictionary on the page).\n"
                           "With a foil token, the logit difference target \u2212 foil."));
     m_position->setRange(-1, 0);
     m_position->setValue(-1); // "last": QSpinBox starts at 0 otherwise

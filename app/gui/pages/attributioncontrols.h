@@ -22,7 +22,7 @@ namespace gb {
 /// them, so the page converts them with the core's parsers).
 struct AttributionSettings {
     std::vector<AttributionMethod> methods;
-    std::string kind = "logprob";       ///< logit, prob, logprob, logit_diff
+    std::string kind = "logprob";       ///< logit, prob, logprob, logit_diff, feature
     std::int64_t position = -1;         ///< -1 = last
     std::string baseline = "zero";      ///< zero | token:ID
     std::string input = "token_embeddings";

@@ -9,6 +9,7 @@
 #include "tokenstripview.h"
 
 #include "common/error.h"
+#include "dictionaries/sparsedictionary.h"
 #include "io/json.h"
 #include "plots/attributionfigures.h"
 #include "store/workspace.h"
@@ -232,6 +233,25 @@ QWidget *AttributionPage::buildPromptBar()
     targetRow->addWidget(m_foil, 1);
     targetRow->addWidget(m_run);
     form->addRow(tr("Next token"), targetRow);
+
+    auto *featureRow = new QHBoxLayout();
+    auto *openDictionary = new QPushButton(tr("Dictionary\u2026"), bar);
+    openDictionary->setToolTip(tr("An SAE or transcoder (SAELens, Gemma Scope, OpenMOSS) of this model: explain one of its\n"
+                                  "features' activation at the position instead of a next token."));
+    connect(openDictionary, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Dictionary Folder"));
+        if (!dir.isEmpty())
+            this->openDictionary(dir);
+    });
+    m_dictionaryLabel = new QLabel(tr("none"), bar);
+    m_feature = new QSpinBox(bar);
+    m_feature->setRange(0, 0);
+    m_feature->setPrefix(tr("feature "));
+    m_feature->setEnabled(false);
+    featureRow->addWidget(openDictionary);
+    featureRow->addWidget(m_dictionaryLabel, 1);
+    featureRow->addWidget(m_feature);
+    form->addRow(tr("Or a feature"), featureRow);
     return bar;
 }
 
@@ -326,6 +346,36 @@ void AttributionPage::setFoil(const QString &token)
     m_foil->setText(token);
 }
 
+void AttributionPage::openDictionary(const QString &dir)
+{
+    if (!m_lm) {
+        ctx().reportError(tr("Attribution: open the model the dictionary belongs to first"));
+        return;
+    }
+    const QString abs = QFileInfo(dir).absoluteFilePath();
+    const std::shared_ptr<const LoadedLm> lm = m_lm;
+    const quint64 job = ctx().jobs().submit(
+        tr("Load dictionary %1").arg(QFileInfo(abs).fileName()), QStringLiteral("attribution-dictionary"),
+        [abs, lm](Progress &, const CancelToken &) -> std::any { return loadFeatureDictionary(abs, *lm); }, this,
+        [this, abs](std::any out) {
+            m_dictionary = std::any_cast<std::shared_ptr<const SparseDictionary>>(std::move(out));
+            m_dictionaryLabel->setText(tr("%1 (%2, %n feature(s))", nullptr, int(m_dictionary->dSae()))
+                                           .arg(abs, QString::fromStdString(m_dictionary->hookIn())));
+            m_feature->setRange(0, int(m_dictionary->dSae() - 1));
+            m_feature->setEnabled(true);
+            AttributionSettings s = m_controls->settings();
+            s.kind = "feature";
+            m_controls->setSettings(s);
+        },
+        [this](const QString &message, bool) { ctx().reportError(tr("Attribution: %1").arg(message)); });
+    track(job, tr("Loading dictionary\u2026"));
+}
+
+void AttributionPage::setFeature(qint64 feature)
+{
+    m_feature->setValue(int(feature));
+}
+
 void AttributionPage::refreshPrompt()
 {
     m_promptTimer->stop();
@@ -385,7 +435,13 @@ bool AttributionPage::prepare(PageAttributionInput &in, bool needTarget)
             throw Error::badInput("choose at least one method");
         in.memoryBudgetBytes = std::int64_t(in.settings.memoryBudgetMiB) << 20;
         const int item = m_target->findText(m_target->currentText());
-        if (needTarget)
+        const bool feature = in.settings.kind == "feature";
+        if (feature && needTarget) {
+            if (!m_dictionary)
+                throw Error::badInput("a feature target needs a dictionary: open one on the page (Dictionary\u2026)");
+            in.dictionary = m_dictionary;
+            in.feature = m_feature->value();
+        } else if (needTarget)
             in.target = item >= 0 ? m_target->itemData(item).toLongLong()
                                   : parseTokenChoice(*m_lm, m_target->currentText(), "target");
         const QString foil = m_foil->text();
@@ -406,7 +462,9 @@ void AttributionPage::attribute()
         return;
     auto input = std::make_shared<const PageAttributionInput>(std::move(in));
     const quint64 job = ctx().jobs().submit(
-        tr("Attribution of %1").arg(quoted(tokenDisplay(input->lm, input->target))), QStringLiteral("attribution"),
+        tr("Attribution of %1").arg(input->dictionary ? tr("feature %1").arg(input->feature)
+                                                       : quoted(tokenDisplay(input->lm, input->target))),
+        QStringLiteral("attribution"),
         [input](Progress &progress, const CancelToken &cancel) -> std::any {
             return runPageAttribution(*input, progress, cancel);
         },
@@ -441,7 +499,8 @@ void AttributionPage::cancel()
 
 void AttributionPage::showAttribution(const PageAttributionInput &in, const PageAttribution &result)
 {
-    const QString token = tokenDisplay(in.lm, in.target);
+    const bool feature = in.settings.kind == "feature";
+    const QString token = feature ? tr("feature %1").arg(in.feature) : tokenDisplay(in.lm, in.target);
     const QString title = plots::targetTitle(QString::fromStdString(in.settings.kind), token,
                                              in.foil >= 0 ? tokenDisplay(in.lm, in.foil) : QString());
     QStringList labels = in.prompt.texts;

@@ -28,6 +28,7 @@ struct Provenance;
 class AttributionControls;
 class FigureView;
 class TokenStripView;
+class SparseDictionary;
 struct LoadedLm;
 struct PageAttribution;
 struct PageAttributionInput;
@@ -52,6 +53,9 @@ public:
     /// The explained token and foil as typed: an id, "#id" or one token's text; "" = no foil.
     void setTarget(const QString &token);
     void setFoil(const QString &token);
+    /// Loads an SAE / transcoder folder in a job and makes "SAE feature activation" the target.
+    void openDictionary(const QString &dir);
+    void setFeature(qint64 feature);
     AttributionControls *controls() const { return m_controls; }
     /// Attributes the current target with the controls' methods (a job).
     void attribute();
@@ -95,6 +99,7 @@ private:
 
     std::shared_ptr<const LoadedLm> m_lm;
     std::shared_ptr<const PromptTokens> m_prompt;
+    std::shared_ptr<const SparseDictionary> m_dictionary;
     QSet<quint64> m_pending;
     qint64 m_lastRunId = 0;
 
@@ -106,6 +111,8 @@ private:
     QLabel *m_tokenCount = nullptr;
     QComboBox *m_target = nullptr;
     QLineEdit *m_foil = nullptr;
+    QLabel *m_dictionaryLabel = nullptr;
+    QSpinBox *m_feature = nullptr;
     QPushButton *m_run = nullptr;
     QPushButton *m_cancel = nullptr;
     QSpinBox *m_newTokens = nullptr;

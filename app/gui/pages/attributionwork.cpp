@@ -2,8 +2,11 @@
 #include "attributionwork.h"
 
 #include "attribution/attributionjob.h"
+#include "attribution/featuretarget.h"
 #include "attribution/tokenscores.h"
 #include "common/error.h"
+#include "dictionaries/dictionaryloader.h"
+#include "dictionaries/sparsedictionary.h"
 #include "io/json.h"
 #include "models/transformermodel.h"
 #include "tokenize/bpe_tokenizer.h"
@@ -145,6 +148,8 @@ PageAttribution runPageAttribution(const PageAttributionInput &in, Progress &pro
     r.target.token = in.target;
     r.target.foil = in.foil;
     r.target.position = in.settings.position;
+    if (r.target.kind == LmTargetSpec::Kind::Feature)
+        r.target = featureTarget(in.dictionary, in.feature, in.settings.position);
     r.input = parseLmInput(in.settings.input);
     r.baseline = parseLmBaseline(in.settings.baseline);
     r.options = methodOptions(in.settings);
@@ -154,6 +159,15 @@ PageAttribution runPageAttribution(const PageAttributionInput &in, Progress &pro
     out.outcome = runAttribution(r, progress, cancel);
     out.paramsJson = toJson(r).dump();
     return out;
+}
+
+std::shared_ptr<const SparseDictionary> loadFeatureDictionary(const QString &dir, const LoadedLm &lm)
+{
+    auto dictionary = loadDictionary(dir.toStdString());
+    if (!lm.model->hasHook(dictionary->hookIn()))
+        throw Error::badInput(dir.toStdString() + " reads \"" + dictionary->hookIn() + "\", a hook " + lm.path.toStdString()
+                              + " does not have");
+    return dictionary;
 }
 
 AttributionOutcome byWords(const AttributionOutcome &outcome, const QStringList &tokenTexts, QStringList &words)
@@ -184,7 +198,10 @@ PageGeneration runPageGeneration(const PageAttributionInput &in, int newTokens, 
     require(!in.settings.methods.empty(), "generation attribution", "choose a method");
     r.method = in.settings.methods.front();
     const LmTargetSpec::Kind kind = parseTargetKind(in.settings.kind);
-    r.kind = kind == LmTargetSpec::Kind::LogitDifference ? LmTargetSpec::Kind::LogProbability : kind;
+    // Generated tokens are explained as tokens: a foil or a feature falls back to log p.
+    r.kind = kind == LmTargetSpec::Kind::LogitDifference || kind == LmTargetSpec::Kind::Feature
+                 ? LmTargetSpec::Kind::LogProbability
+                 : kind;
     r.input = parseLmInput(in.settings.input);
     r.baseline = parseLmBaseline(in.settings.baseline);
     r.options = methodOptions(in.settings);

@@ -18,6 +18,7 @@
 namespace gb {
 
 class BpeTokenizer;
+class SparseDictionary;
 class CancelToken;
 class Progress;
 class TransformerModel;
@@ -62,6 +63,8 @@ struct PageAttributionInput {
     AttributionSettings settings;
     std::int64_t target = -1;
     std::int64_t foil = -1; ///< -1: none
+    std::shared_ptr<const SparseDictionary> dictionary; ///< settings.kind "feature": its feature `feature`
+    std::int64_t feature = -1;
     std::int64_t memoryBudgetBytes = std::int64_t(1) << 30; ///< per batch of IG steps / perturbed prompts
 };
 
@@ -70,6 +73,9 @@ struct PageAttribution {
     std::string paramsJson; ///< the request's parameters, as a workspace run stores them
 };
 PageAttribution runPageAttribution(const PageAttributionInput &in, Progress &progress, const CancelToken &cancel);
+
+/// A dictionary folder (SAE or transcoder) for feature targets; its hook must be one the model has.
+std::shared_ptr<const SparseDictionary> loadFeatureDictionary(const QString &dir, const LoadedLm &lm);
 
 /// The outcome with every method's scores summed into words (agreement recomputed over words);
 /// `words` receives the words' texts.
