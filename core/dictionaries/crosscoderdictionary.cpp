@@ -127,7 +127,9 @@ at::Tensor CrosscoderDictionary::gate(const at::Tensor &z) const
         f = at::relu(g);
         break;
     }
-    return f / m_decNorm.unsqueeze(0);
+    // A feature absent at a snapshot has a zero decoder row there: its code is 0, not 0/0.
+    const at::Tensor n = m_decNorm.unsqueeze(0);
+    return f / at::where(n > 0, n, at::ones_like(n));
 }
 
 at::Tensor CrosscoderDictionary::latent(const at::Tensor &x) const

@@ -2,6 +2,7 @@
 // Crosscoder loaders: planted crosscoders written by planted.cpp open and stream exactly; every
 // malformed folder fails with its own message.
 #include "dictionaries/crosscoder.h"
+#include "dictionaries/crosscoderdictionary.h"
 #include "dictionaries/crosscoderwriter.h"
 #include "dictionaries/tensorchecks.h"
 #include "dictionaries/twomodelcrosscoder.h"
@@ -119,6 +120,9 @@ private Q_SLOTS:
     void twoModelCrosscoder();
     void twoModelMalformed();
     void writerRoundTrip();
+    void encodeDecodeByHand_data();
+    void encodeDecodeByHand();
+    void encodeScalesInputs();
     void cliContract();
     void cliLevelAndWorkspace();
     void cliTwoModelAndCheckpoints();
@@ -392,6 +396,13 @@ gb::CrosscoderConfig tinyConfig(const char *act, const char *norm)
     return c;
 }
 
+/// Two tokens x two snapshots x d = 2, laid out [T, S, d] as the dictionary reads them.
+const at::Tensor &tinyInput()
+{
+    static const at::Tensor x = at::tensor({1.f, 2.f, /* s1 */ 0.5f, 0.5f, /* t1 */ 3.f, -1.f, /* s1 */ -1.f, 1.f}).view({2, 2, 2});
+    return x;
+}
+
 gb::Json runEvolutionCli(const QStringList &extra, const QString &out)
 {
     const auto r = runCli(QStringList{QStringLiteral("evolution"), QStringLiteral("--quiet"), QStringLiteral("--out"), out} + extra);
@@ -588,4 +599,75 @@ void TestCrosscoder::writerRoundTrip()
 }
 
 QTEST_GUILESS_MAIN(TestCrosscoder)
+void TestCrosscoder::encodeDecodeByHand_data()
+{
+    QTest::addColumn<QString>("act");
+    QTest::addColumn<QVector<float>>("features");       // [T][S][F]
+    QTest::addColumn<QVector<float>>("reconstruction"); // [T][S][d]
+    // z_t0 = [1.6, 1.8, 0], z_t1 = [4.1, -1.2, -2] (b_E summed over snapshots); decoder norms
+    // s0 [1, .5, 0], s1 [.1, 2, 1]. jumprelu (theta 0.3) opens where z * n > 0.3; relu where
+    // z > 0. A zero decoder row (feature 2 at s0: not present at that snapshot) gives 0.
+    QTest::addRow("jumprelu") << QStringLiteral("jumprelu")
+                              << QVector<float>{1.6f, 1.8f, 0, /* s1 */ 0, 1.8f, 0, /* t1 */ 4.1f, 0, 0, /* s1 */ 4.1f, 0, 0}
+                              << QVector<float>{2.1f, 0.9f, /* s1 */ 3.6f, -0.5f, /* t1 */ 4.6f, 0, /* s1 */ 0, -0.09f};
+    QTest::addRow("relu") << QStringLiteral("relu")
+                          << QVector<float>{1.6f, 1.8f, 0, /* s1 */ 1.6f, 1.8f, 0, /* t1 */ 4.1f, 0, 0, /* s1 */ 4.1f, 0, 0}
+                          << QVector<float>{2.1f, 0.9f, /* s1 */ 3.6f, -0.34f, /* t1 */ 4.6f, 0, /* s1 */ 0, -0.09f};
+}
+
+void TestCrosscoder::encodeDecodeByHand()
+{
+    QFETCH(QString, act);
+    QFETCH(QVector<float>, features);
+    QFETCH(QVector<float>, reconstruction);
+    QTemporaryDir tmp;
+    gb::saveCrosscoder(tmp.path().toStdString(), tinyConfig(act == QLatin1String("relu") ? "relu" : "jumprelu", "inference"),
+                       tinyWeights());
+    const auto dict = gb::CrosscoderDictionary::fromOpenMoss(gb::Crosscoder::open(tmp.path().toStdString()));
+    QVERIFY(at::allclose(dict->latent(tinyInput()), at::tensor({1.6f, 1.8f, 0.f, 4.1f, -1.2f, -2.f}).view({2, 3}), 1e-6, 1e-6));
+    const at::Tensor f = dict->encode(tinyInput());
+    const at::Tensor expected = at::tensor(std::vector<float>(features.begin(), features.end())).view({2, 2, 3});
+    QVERIFY(at::allclose(f, expected, 1e-6, 1e-6));
+    const at::Tensor rec = at::tensor(std::vector<float>(reconstruction.begin(), reconstruction.end())).view({2, 2, 2});
+    QVERIFY(at::allclose(dict->decode(f, tinyInput()), rec, 1e-5, 1e-6));
+}
+
+void TestCrosscoder::encodeScalesInputs()
+{
+    // Dataset-wise with a different norm per snapshot (2 and 4): c_s = sqrt(2) / norm_s; z and
+    // the decode checked with loops over the weights.
+    QTemporaryDir tmp;
+    gb::CrosscoderWeights w = tinyWeights();
+    w.datasetNorms = {2.0, 4.0};
+    gb::saveCrosscoder(tmp.path().toStdString(), tinyConfig("relu", "dataset-wise"), w);
+    const auto dict = gb::CrosscoderDictionary::fromOpenMoss(gb::Crosscoder::open(tmp.path().toStdString()));
+    const at::Tensor z = dict->latent(tinyInput());
+    const double c[2] = {std::sqrt(2.0) / 2.0, std::sqrt(2.0) / 4.0};
+    const auto x = tinyInput().accessor<float, 3>();
+    const auto we = w.encoder.accessor<float, 3>();
+    const auto be = w.encoderBias.accessor<float, 2>();
+    for (int t = 0; t < 2; ++t)
+        for (int i = 0; i < 3; ++i) {
+            double expected = be[0][i] + be[1][i];
+            for (int s = 0; s < 2; ++s)
+                for (int k = 0; k < 2; ++k)
+                    expected += c[s] * x[t][s][k] * we[s][k][i];
+            QVERIFY(isClose(z[t][i].item<double>(), expected, 1e-5, 1e-6));
+        }
+    // The decode of a code is (f_s W_D[s] + b_D[s]) / c_s, by loops.
+    const at::Tensor f = dict->encode(tinyInput());
+    const at::Tensor xhat = dict->decode(f, tinyInput());
+    const auto fa = f.accessor<float, 3>();
+    const auto wd = w.decoder.accessor<float, 3>();
+    const auto bd = w.decoderBias.accessor<float, 2>();
+    for (int t = 0; t < 2; ++t)
+        for (int s = 0; s < 2; ++s)
+            for (int k = 0; k < 2; ++k) {
+                double y = bd[s][k];
+                for (int i = 0; i < 3; ++i)
+                    y += fa[t][s][i] * wd[s][i][k];
+                QVERIFY(isClose(xhat[t][s][k].item<double>(), y / c[s], 1e-5, 1e-6));
+            }
+}
+
 #include "tst_crosscoder.moc"
