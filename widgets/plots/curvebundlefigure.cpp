@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "curvebundlefigure.h"
+#include "scale.h"
 
 #include "colorbar.h"
 #include "figuredata.h"
@@ -17,19 +18,6 @@
 namespace gb::plots {
 
 namespace {
-
-struct Extent {
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo, minPositive = lo;
-    void add(double v)
-    {
-        if (!std::isfinite(v))
-            return;
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-        if (v > 0)
-            minPositive = std::min(minPositive, v);
-    }
-};
 
 /// Device polyline pieces of one curve, split where a point cannot be shown.
 template<typename Y>
@@ -86,7 +74,7 @@ ColorScale CurveBundleFigure::colorScale() const
 {
     if (m_range)
         return ColorScale::fit(m_range->first, m_range->second, false);
-    Extent e;
+    DataRange e;
     for (double v : m_values)
         e.add(v);
     return e.lo <= e.hi ? ColorScale::fit(e.lo, e.hi, false) : ColorScale::fit(0.0, 1.0, false);
@@ -108,7 +96,7 @@ void CurveBundleFigure::render(QPainter *painter, const QRectF &rect) const
     painter->setRenderHint(QPainter::Antialiasing);
     fillBackground(painter, style(), rect);
     const double pt = pointScale(painter);
-    Extent ex, ey;
+    DataRange ex, ey;
     for (double v : m_xs)
         ex.add(v);
     for (float v : m_curves)

@@ -1,7 +1,31 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
 namespace gb::plots {
+
+/// The finite extent of plotted values, and the smallest positive one (a log axis starts there).
+struct DataRange {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo, minPositive = lo;
+    void add(double v)
+    {
+        if (!std::isfinite(v))
+            return;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+        if (v > 0)
+            minPositive = std::min(minPositive, v);
+    }
+    void add(const std::vector<double> &v)
+    {
+        for (double e : v)
+            add(e);
+    }
+};
 
 /// Maps data values to pixels along one axis and back. The range may run backwards (a y axis
 /// grows downwards on screen; heatmap rows go top to bottom).

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "xyfigure.h"
+#include "scale.h"
 
 #include "colormap.h"
 #include "figuredata.h"
@@ -18,26 +19,7 @@ namespace gb::plots {
 
 namespace {
 
-constexpr double Inf = std::numeric_limits<double>::infinity();
 const char *const StyleNames[] = {"line", "scatter", "line+markers"};
-
-struct Range {
-    double lo = Inf, hi = -Inf, minPositive = Inf;
-    void add(double v)
-    {
-        if (!std::isfinite(v))
-            return;
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-        if (v > 0)
-            minPositive = std::min(minPositive, v);
-    }
-    void add(const std::vector<double> &v)
-    {
-        for (double e : v)
-            add(e);
-    }
-};
 
 QString dashName(Qt::PenStyle s)
 {
@@ -131,7 +113,7 @@ void paintSeries(QPainter *p, const XYSeries &s, const QColor &color, const Scal
 } // namespace
 
 struct XYFigure::Ranges {
-    Range x, y;
+    DataRange x, y;
 };
 
 XYFigure::Ranges XYFigure::ranges() const
