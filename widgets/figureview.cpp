@@ -96,6 +96,11 @@ void FigureView::contextMenuEvent(QContextMenuEvent *event)
     if (!m_figure)
         return;
     QMenu menu(this);
+    if (m_menuExtension) {
+        m_menuExtension(menu, event->pos());
+        if (!menu.isEmpty())
+            menu.addSeparator();
+    }
     menu.addAction(tr("Copy as Image"), this, &FigureView::copyImage);
     menu.addAction(tr("Copy Data (CSV)"), this, &FigureView::copyData);
     menu.addSeparator();

@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+class QMenu;
+
 #include <functional>
 #include <memory>
 
@@ -32,6 +34,10 @@ public:
     void setExportName(const QString &name) { m_exportName = name; }
     /// Adds "Export all <label>..." to the context menu.
     void setBatchSource(const QString &label, BatchSource source);
+    /// Fills the top of the context menu with the page's own actions for a click at `at`
+    /// (widget coordinates), e.g. "open this feature elsewhere".
+    using MenuExtension = std::function<void(QMenu &menu, const QPointF &at)>;
+    void setMenuExtension(MenuExtension extension) { m_menuExtension = std::move(extension); }
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override { return {160, 120}; }
@@ -55,6 +61,7 @@ private:
     QString m_exportName = QStringLiteral("figure");
     QString m_batchLabel;
     BatchSource m_batchSource;
+    MenuExtension m_menuExtension;
 };
 
 } // namespace gb

@@ -45,6 +45,15 @@ public:
     void unloadModel(const QString &path);
     /// Asks whichever page handles artifacts of this kind to open it.
     void requestOpenArtifact(qint64 artifactId) { Q_EMIT openArtifactRequested(artifactId); }
+    /// Asks the feature explorer to open `feature` of the dictionary folder at `dictionaryPath` in
+    /// its dashboard (the main window brings that page forward). A crosscoder is shown through
+    /// head `head` (-1: the page's choice), read at `hook` of the model folder `modelPath` (empty:
+    /// the page's current ones), e.g. a snapshot's checkpoint.
+    void requestShowFeature(const QString &dictionaryPath, int head, qint64 feature, const QString &modelPath = QString(),
+                            const QString &hook = QString())
+    {
+        Q_EMIT showFeatureRequested(dictionaryPath, head, feature, modelPath, hook);
+    }
 
 Q_SIGNALS:
     void workspaceChanged();
@@ -53,6 +62,8 @@ Q_SIGNALS:
     void errorReported(const QString &message);
     void statusMessage(const QString &message);
     void openArtifactRequested(qint64 artifactId);
+    void showFeatureRequested(const QString &dictionaryPath, int head, qint64 feature, const QString &modelPath,
+                              const QString &hook);
     void modelsChanged();
 
 private:

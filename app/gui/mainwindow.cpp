@@ -45,7 +45,8 @@ MainWindow::MainWindow(AppContext &ctx, QWidget *parent)
     setWindowIcon(QIcon(QStringLiteral(":/glassbox/icons/glassbox.svg")));
 
     m_pages->setDocumentMode(true);
-    m_pages->addTab(new FeaturesPage(ctx, m_pages), tr("Features"));
+    auto *features = new FeaturesPage(ctx, m_pages);
+    m_pages->addTab(features, tr("Features"));
     m_pages->addTab(new AttributionPage(ctx, m_pages), tr("Attribution"));
     m_pages->addTab(new TabularPage(ctx, m_pages), tr("Tabular"));
     m_pages->addTab(new EvolutionPage(ctx, m_pages), tr("Evolution"));
@@ -73,6 +74,8 @@ MainWindow::MainWindow(AppContext &ctx, QWidget *parent)
     connect(&ctx, &AppContext::errorReported, m_banner, &ErrorBanner::showError);
     connect(&ctx, &AppContext::statusMessage, this, [this](const QString &m) { statusBar()->showMessage(m, 8000); });
     connect(&ctx, &AppContext::workspaceChanged, this, &MainWindow::updateTitle);
+    // The page connects first, so it has started its loads when it comes forward.
+    connect(&ctx, &AppContext::showFeatureRequested, this, [this, features] { m_pages->setCurrentWidget(features); });
     connect(m_demoOffer, &DemoOffer::demoReady, this, [this](const QString &path) { openWorkspace(path, false); });
 
     buildMenus();

@@ -6,6 +6,7 @@
 #include "evolutionfigures.h"
 #include "evolutionjobs.h"
 #include "evolutionresult.h"
+#include "evolutionsnapshottab.h"
 #include "figureview.h"
 #include "jobrunner.h"
 
@@ -26,6 +27,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSpinBox>
@@ -33,6 +35,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
+
+#include <functional>
 
 namespace gb {
 
@@ -171,6 +175,21 @@ QWidget *EvolutionPage::buildTablePane()
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &EvolutionPage::updateSelection);
+    // Double-click edits a label; elsewhere in the row it opens the feature in the explorer.
+    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &i) {
+        if (!(i.flags() & Qt::ItemIsEditable))
+            openInExplorer(i.data(EvolutionFeatureModel::FeatureRole).toLongLong());
+    });
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QTableView::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QModelIndex i = m_table->indexAt(at);
+        if (!i.isValid())
+            return;
+        const qint64 f = i.data(EvolutionFeatureModel::FeatureRole).toLongLong();
+        QMenu menu(this);
+        menu.addAction(tr("Open feature %1 in the feature explorer").arg(f), this, [this, f] { openInExplorer(f); });
+        menu.exec(m_table->viewport()->mapToGlobal(at));
+    });
     layout->addWidget(m_table, 1);
     return pane;
 }
@@ -211,6 +230,18 @@ QWidget *EvolutionPage::buildFigurePane()
     dl->addWidget(m_relativeNorm);
     dl->addWidget(m_sharedCosine);
     m_tabs->addTab(m_diffTab, tr("Model diff"));
+
+    m_snapshots = new EvolutionSnapshotTab(ctx(), m_tabs);
+    m_tabs->addTab(m_snapshots, tr("Time slider"));
+    // The plotted features (and the similarity heatmap's) open in the explorer from the menu.
+    auto openMenu = [this](FigureView *view, std::function<QList<qint64>()> features) {
+        view->setMenuExtension([this, features](QMenu &menu, const QPointF &) {
+            for (const qint64 f : features())
+                menu.addAction(tr("Open feature %1 in the feature explorer").arg(f), this, [this, f] { openInExplorer(f); });
+        });
+    };
+    openMenu(m_curves, [this] { return m_plotted; });
+    openMenu(m_similarity, [this] { return m_similarityFeature >= 0 ? QList<qint64>{m_similarityFeature} : QList<qint64>{}; });
     return m_tabs;
 }
 
@@ -376,6 +407,9 @@ void EvolutionPage::display(std::shared_ptr<const EvolutionResult> result)
     // Two models have no training course to picture: their page is the model diff.
     m_tabs->setTabVisible(m_tabs->indexOf(m_diffTab), diff);
     m_tabs->setTabVisible(0, !diff);
+    // Snapshots of training have checkpoints to run; two models are not a series.
+    m_tabs->setTabVisible(m_tabs->indexOf(m_snapshots), r.hasSteps());
+    m_snapshots->setResult(m_result);
     for (QWidget *w : {static_cast<QWidget *>(m_psiLo), static_cast<QWidget *>(m_psiHi)})
         w->setEnabled(!diff);
     if (!sameData)
@@ -485,6 +519,7 @@ void EvolutionPage::updateSelection()
     if (features.isEmpty())
         return;
     m_curves->setFigure(featureCurvesFigure(*m_result, features, m_normalised->isChecked()));
+    m_plotted = features;
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     requestSimilarity(current.isValid() && features.contains(current.data(EvolutionFeatureModel::FeatureRole).toLongLong())
                           ? current.data(EvolutionFeatureModel::FeatureRole).toLongLong()
@@ -506,11 +541,20 @@ void EvolutionPage::requestSimilarity(qint64 feature)
                 return;
             m_source = *source;
             m_similarity->setFigure(similarityFigure(*m_result, feature, std::any_cast<std::vector<float>>(out)));
+            m_similarityFeature = feature;
         },
         [this](const QString &message, bool) {
             m_similarity->setFigure(nullptr);
             m_status->setText(tr("No similarity heatmap: %1").arg(message));
         });
+}
+
+void EvolutionPage::openInExplorer(qint64 feature)
+{
+    if (!m_result || feature < 0 || feature >= m_result->data->features)
+        return;
+    const int head = m_result->summary.peakIndex[std::size_t(feature)];
+    ctx().requestShowFeature(m_result->crosscoderPath, head, feature, m_snapshots->modelPath(head), m_snapshots->hook());
 }
 
 QString EvolutionPage::labelScope() const

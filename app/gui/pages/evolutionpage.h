@@ -21,6 +21,7 @@ namespace gb {
 class DecoderSource;
 class EvolutionFeatureFilter;
 class EvolutionFeatureModel;
+class EvolutionSnapshotTab;
 class FigureView;
 struct EvolutionResult;
 
@@ -52,6 +53,11 @@ public:
     EvolutionFeatureFilter *featureFilter() const { return m_filter; }
     QTableView *table() const { return m_table; }
     const EvolutionResult *result() const { return m_result.get(); }
+    EvolutionSnapshotTab *snapshotTab() const { return m_snapshots; }
+    QTabWidget *tabs() const { return m_tabs; }
+    /// Asks the feature explorer for this feature, through the head of its peak snapshot (read
+    /// from that snapshot's checkpoint when the time slider knows the series).
+    void openInExplorer(qint64 feature);
 
 Q_SIGNALS:
     /// A result (new or recomputed) is on screen.
@@ -104,6 +110,9 @@ private:
     FigureView *m_similarity = nullptr;
     FigureView *m_relativeNorm = nullptr;
     FigureView *m_sharedCosine = nullptr;
+    EvolutionSnapshotTab *m_snapshots = nullptr;
+    QList<qint64> m_plotted;         ///< features on the curves figure
+    qint64 m_similarityFeature = -1; ///< feature of the similarity heatmap
 };
 
 } // namespace gb

@@ -109,8 +109,49 @@ FeaturesPage::FeaturesPage(AppContext &ctx, QWidget *parent)
             if (const auto a = ws->artifact(id); a && a->kind == "dictionary")
                 openDictionary(QString::fromStdString(a->path));
     });
+    connect(&ctx, &AppContext::showFeatureRequested, this, &FeaturesPage::showFeature);
     refreshModels();
     refreshDictionaries();
+}
+
+void FeaturesPage::showFeature(const QString &dictionaryPath, int head, qint64 feature, const QString &modelPath, const QString &hook)
+{
+    const QString dict = QFileInfo(dictionaryPath).absoluteFilePath();
+    const QString model = modelPath.isEmpty() ? QString() : QFileInfo(modelPath).absoluteFilePath();
+    auto ready = [this, dict, model] {
+        return m_state->dictionary().path == dict && (model.isEmpty() || m_model->currentData().toString() == model);
+    };
+    // Every target change clears the dashboard, so the feature is asked for only once the loads
+    // it waits for are done. A newer request replaces a pending one.
+    auto show = [this, head, feature, hook] {
+        if (head >= 0 && !m_state->dictionary().headNames.isEmpty()) {
+            m_head->setValue(head);
+            if (!hook.isEmpty())
+                m_headHook->setText(hook);
+            applyTarget();
+        }
+        m_tabs->setCurrentWidget(m_dashboard);
+        m_dashboard->showFeature(feature);
+    };
+    disconnect(m_pendingFeature);
+    if (!model.isEmpty() && m_model->currentData().toString() != model) {
+        if (const int i = m_model->findData(model); i >= 0)
+            m_model->setCurrentIndex(i); // registered or loaded: the page's jobs load it on use
+        else
+            openModel(model);
+    }
+    if (m_state->dictionary().path != dict)
+        openDictionary(dict);
+    if (ready()) {
+        show();
+        return;
+    }
+    m_pendingFeature = connect(m_state, &FeaturesState::targetChanged, this, [this, ready, show] {
+        if (!ready())
+            return;
+        disconnect(m_pendingFeature);
+        show();
+    });
 }
 
 void FeaturesPage::chooseDictionaryFolder()

@@ -40,6 +40,11 @@ public:
     void openModel(const QString &path);
     /// "" (weights as stored) or TransformerLens' processing, for dictionaries trained on it.
     void setProcessing(const QString &processing);
+    /// Opens `feature` in the dashboard once the dictionary (and the model, when given) are
+    /// current, loading them first if needed; for a crosscoder, through head `head` read at
+    /// `hook` (kept as they are when -1 / empty). What AppContext::requestShowFeature asks for.
+    void showFeature(const QString &dictionaryPath, int head, qint64 feature, const QString &modelPath = QString(),
+                     const QString &hook = QString());
 
 private:
     void refreshModels();
@@ -64,6 +69,7 @@ private:
     FeaturesSteerTab *m_steer;
     FeaturesScanTab *m_scans;
     QString m_pendingModel; ///< opened by path, current once its artifact is registered
+    QMetaObject::Connection m_pendingFeature; ///< a showFeature() waiting for its loads
 };
 
 } // namespace gb
