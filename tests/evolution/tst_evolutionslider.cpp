@@ -69,6 +69,7 @@ private Q_SLOTS:
     void sliderEncodesTheSnapshot();
     void openInExplorerShowsTheDashboard();
     void topExamplesFromAScan();
+    void titlesFitInTheDemoWindow();
 
 private:
     void openPage(gb::EvolutionPage &page);
@@ -263,6 +264,19 @@ void TestEvolutionSlider::topExamplesFromAScan()
     tab->setSnapshot(2);
     QCOMPARE(tab->scanRun(), qint64(0));
     QVERIFY(m_ctx->jobs().waitForIdle(60000));
+}
+
+void TestEvolutionSlider::titlesFitInTheDemoWindow()
+{
+    gb::MainWindow window(*m_ctx);
+    window.resize(1400, 900); // what tst_demo shows
+    window.show();
+    auto *evolution = window.findChild<gb::EvolutionPage *>();
+    openPage(*evolution);
+    window.pages()->setCurrentWidget(evolution);
+    evolution->tabs()->setCurrentIndex(0);
+    QTest::qWait(100);
+    QVERIFY(window.grab().save(screenshotsDir() + QStringLiteral("/evolution-demo-population.png")));
 }
 
 QTEST_MAIN(TestEvolutionSlider)

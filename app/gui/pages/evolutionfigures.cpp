@@ -138,9 +138,10 @@ std::shared_ptr<Figure> turningPointFigure(const EvolutionResult &r)
     fig->xAxis() = stepAxis(r);
     fig->xAxis().title = r.hasSteps() ? QObject::tr("training step reached (log scale)")
                                       : QObject::tr("snapshot (change since the previous one)");
-    fig->yAxis().title = QObject::tr("direction change 1 \u2212 cos(d\u209b, d\u209b\u208a\u2081)");
+    // Short enough for the page's half-height plot; the title and legend say what changes.
+    fig->yAxis().title = QObject::tr("1 \u2212 cos(d\u209b, d\u209b\u208a\u2081)");
     fig->yAxis().min = 0.0;
-    fig->addSeries({QObject::tr("median over features"), x, toDoubles(s.medianChange), categoricalColor(0),
+    fig->addSeries({QObject::tr("median direction change"), x, toDoubles(s.medianChange), categoricalColor(0),
                     XYSeries::Style::LineMarkers, 1.6, 1.0, Qt::SolidLine, MarkerShape::Circle, 3.0, true});
     fig->addSeries({QObject::tr("mean"), x, toDoubles(s.meanChange), categoricalColor(1), XYSeries::Style::Line, 1.0,
                     0.9, Qt::DashLine, MarkerShape::Circle, 3.0, true});
@@ -151,7 +152,7 @@ std::shared_ptr<Figure> turningPointFigure(const EvolutionResult &r)
     } else {
         fig->setTitle(QObject::tr("Direction change between snapshots"));
     }
-    fig->setLegend(LegendPosition::TopRight);
+    fig->setLegend(LegendPosition::Auto);
     return fig;
 }
 

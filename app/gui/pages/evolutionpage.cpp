@@ -207,6 +207,9 @@ QWidget *EvolutionPage::buildFigurePane()
     grid->addWidget(m_turning, 1, 1);
     grid->setRowStretch(0, 3);
     grid->setRowStretch(1, 2);
+    // Equal halves: by size hints the histogram got too little width for its titles.
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
     m_tabs->addTab(population, tr("Population"));
 
     auto *features = new QWidget(m_tabs);
