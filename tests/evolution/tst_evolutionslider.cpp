@@ -260,6 +260,30 @@ void TestEvolutionSlider::topExamplesFromAScan()
     QTest::qWait(100);
     QVERIFY(page.grab().save(screenshotsDir() + QStringLiteral("/evolution-time-slider.png")));
 
+    // A second scanned step (step60, head 7): every scanned step's strongest windows, by step,
+    // the step32 ones being the chosen-step dashboard's.
+    std::vector<float> at32;
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, d.top.size()); ++i)
+        at32.push_back(d.top[i].value);
+    t.modelPath = tab->modelPath(7);
+    t.head = 7;
+    QVERIFY(session.scan(t, request, gb::Progress::null(), gb::CancelToken()).runId > outcome.runId);
+    Q_EMIT m_ctx->runsChanged();
+    tab->setExamplesAtEveryStep(true);
+    QVERIFY(examples.wait(60000));
+    const gb::FeatureDashboardData &all = tab->examples()->dashboard()->data();
+    QCOMPARE(all.feature, feature);
+    QVERIFY(all.top.size() > at32.size());
+    for (std::size_t i = 0; i < at32.size(); ++i) {
+        QCOMPARE(all.top[i].caption, QStringLiteral("32"));
+        QCOMPARE(all.top[i].value, at32[i]);
+    }
+    for (std::size_t i = at32.size(); i < all.top.size(); ++i)
+        QCOMPARE(all.top[i].caption, QStringLiteral("60"));
+    QVERIFY(m_ctx->jobs().waitForIdle(60000));
+    QTest::qWait(100);
+    QVERIFY(page.grab().save(screenshotsDir() + QStringLiteral("/evolution-time-slider-every-step.png")));
+
     // Other snapshots have no scan: no examples, and the tab says which steps have one.
     tab->setSnapshot(2);
     QCOMPARE(tab->scanRun(), qint64(0));

@@ -14,6 +14,7 @@
 #include "store/workspace.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -110,6 +111,9 @@ EvolutionSnapshotTab::EvolutionSnapshotTab(AppContext &ctx, QWidget *parent)
     m_features->setToolTip(tr("Select a feature for its top examples; double-click opens it in the feature explorer"));
     m_scanInfo = new QLabel(this);
     m_scanInfo->setWordWrap(true);
+    m_examplesScope = new QComboBox(this);
+    m_examplesScope->addItem(tr("Top examples at the chosen step"));
+    m_examplesScope->addItem(tr("Top examples at every scanned step"));
     m_examples = new FeatureDashboardView(this);
 
     auto *source = new QHBoxLayout;
@@ -133,12 +137,14 @@ EvolutionSnapshotTab::EvolutionSnapshotTab(AppContext &ctx, QWidget *parent)
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(m_features, 2);
     sideLayout->addWidget(m_scanInfo);
+    sideLayout->addWidget(m_examplesScope);
     sideLayout->addWidget(m_examples, 3);
     auto *split = new QSplitter(this);
     split->addWidget(m_heatmap);
     split->addWidget(side);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    // Halves: the dashboard needs width as much as the heatmap (which scrolls).
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(source);
     layout->addWidget(m_match);
@@ -182,6 +188,10 @@ EvolutionSnapshotTab::EvolutionSnapshotTab(AppContext &ctx, QWidget *parent)
         menu.exec(m_features->viewport()->mapToGlobal(at));
     });
     connect(m_examples, &FeatureDashboardView::featureClicked, this, &EvolutionSnapshotTab::openInExplorer);
+    connect(m_examplesScope, &QComboBox::currentIndexChanged, this, [this] {
+        if (const QTreeWidgetItem *item = m_features->currentItem())
+            showExamples(item->data(0, Qt::UserRole).toLongLong());
+    });
     connect(&ctx, &AppContext::runsChanged, this, &EvolutionSnapshotTab::findScans);
 }
 
@@ -472,14 +482,19 @@ void EvolutionSnapshotTab::findScans()
     }
     m_scanInfo->setText(steps.isEmpty() ? tr("No corpus scan of these checkpoints through this crosscoder yet: scan one in the feature "
                                              "explorer (open a feature there) to see top examples per snapshot.")
-                                        : tr("Corpus scans exist for step %1; the selected feature's top examples at the "
-                                             "chosen step show below.")
+                                        : tr("Corpus scans exist for step %1: select a feature for its top examples.")
                                               .arg(steps.join(QStringLiteral(", "))));
     m_scanRun = m_scans.value(snapshot());
 }
 
+void EvolutionSnapshotTab::setExamplesAtEveryStep(bool every) { m_examplesScope->setCurrentIndex(every ? 1 : 0); }
+
 void EvolutionSnapshotTab::showExamples(qint64 feature)
 {
+    if (m_examplesScope->currentIndex() == 1) {
+        showExamplesPerStep(feature);
+        return;
+    }
     const int head = m_resultHead >= 0 ? m_resultHead : snapshot();
     const qint64 scan = m_scans.value(head);
     m_scanRun = scan;
@@ -504,6 +519,71 @@ void EvolutionSnapshotTab::showExamples(qint64 feature)
             prov.method = QStringLiteral("feature_dashboard");
             prov.inputs = {{t.modelPath, QString()}, {t.dictionaryPath, QString()}};
             prov.runId = scan;
+            prov.workspace = m_ctx.workspacePath();
+            m_examples->setProvenance(prov);
+            m_examples->setDashboard(figure);
+            Q_EMIT examplesShown();
+        },
+        [this](const QString &message, bool cancelled) {
+            if (!cancelled)
+                m_scanInfo->setText(message);
+        });
+}
+
+void EvolutionSnapshotTab::showExamplesPerStep(qint64 feature)
+{
+    struct Scanned {
+        FeatureTarget target;
+        qint64 run;
+        QString step;
+    };
+    std::vector<Scanned> scanned;
+    for (int s = 0; s < m_scans.size(); ++s)
+        if (m_scans[s] > 0)
+            scanned.push_back({target(s), m_scans[s], headLabel(*m_evolution, s)});
+    m_scanRun = 0;
+    if (scanned.empty()) {
+        m_examples->setDashboard(nullptr);
+        return;
+    }
+    auto session = m_session;
+    // The histogram, logit effects and neighbours are those of the chosen step when it was
+    // scanned, else of the last scanned one; the example rows are every scanned step's, by step.
+    const int chosen = m_resultHead >= 0 ? m_resultHead : snapshot();
+    const auto facts = std::find_if(scanned.begin(), scanned.end(), [&](const Scanned &x) { return x.target.head == chosen; });
+    const Scanned &factsOf = facts != scanned.end() ? *facts : scanned.back();
+    FeatureSession::DashboardRequest r;
+    r.feature = feature;
+    r.workspacePath = m_ctx.workspacePath();
+    r.scanRun = factsOf.run;
+    const QString subtitle = tr("Top windows of %1 scanned steps (each from its checkpoint and head); statistics, histogram, "
+                                "effects and neighbours at step %2")
+                                 .arg(scanned.size())
+                                 .arg(factsOf.step);
+    m_ctx.jobs().submit(
+        tr("Top examples of feature %1 at every scanned step").arg(feature), QStringLiteral("evolution-snapshot-examples"),
+        [session, scanned, factsOf, r, subtitle](Progress &progress, const CancelToken &cancel) -> std::any {
+            progress.beginStage("re-running the top windows");
+            FeatureDashboardData d = session->dashboard(factsOf.target, r, cancel);
+            d.top.clear();
+            d.bands.clear();
+            d.subtitle = subtitle;
+            for (std::size_t i = 0; i < scanned.size(); ++i) {
+                for (FeatureExampleRow &row : session->topExamples(scanned[i].target, r.workspacePath, scanned[i].run, r.feature, 3, cancel)) {
+                    row.caption = scanned[i].step;
+                    d.top.push_back(std::move(row));
+                }
+                progress.update(std::int64_t(i + 1), std::int64_t(scanned.size()));
+            }
+            return d;
+        },
+        this,
+        [this](std::any out) {
+            auto figure = std::make_shared<FeatureDashboardFigure>(std::any_cast<FeatureDashboardData>(std::move(out)));
+            plots::Provenance prov;
+            prov.title = tr("Feature %1 at every scanned step").arg(figure->data().feature);
+            prov.method = QStringLiteral("feature_examples_per_snapshot");
+            prov.inputs = {{m_folder->text(), QString()}, {m_evolution->crosscoderPath, QString()}};
             prov.workspace = m_ctx.workspacePath();
             m_examples->setProvenance(prov);
             m_examples->setDashboard(figure);

@@ -9,6 +9,7 @@
 #include <memory>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -46,8 +47,10 @@ public:
     int snapshot() const;
     /// Runs the chosen snapshot's checkpoint on the prompt (what the Run button does).
     void run();
-    /// Shows a feature's top examples from the scan of the chosen snapshot, if one exists.
+    /// Shows a feature's top examples from the scan of the chosen snapshot (or, with
+    /// setExamplesAtEveryStep, the strongest few of every snapshot that has a scan).
     void showExamples(qint64 feature);
+    void setExamplesAtEveryStep(bool every);
 
     /// The checkpoint folder of a snapshot ("" when the series has none).
     QString modelPath(int head) const;
@@ -72,6 +75,7 @@ private:
     void chooseCheckpoints();
     void updateSnapshotLabel();
     void showResult();
+    void showExamplesPerStep(qint64 feature);
     void findScans();
     FeatureTarget target(int head) const;
     QString label(qint64 feature) const;
@@ -96,6 +100,7 @@ private:
     FeatureHeatmapView *m_heatmap;
     QTreeWidget *m_features;
     QLabel *m_scanInfo;
+    QComboBox *m_examplesScope;
     FeatureDashboardView *m_examples;
 };
 

@@ -146,6 +146,29 @@ struct FeatureSession::Impl {
         return tok.hasId(TokenId(id)) ? displayText(tok.decode({TokenId(id)})) : QStringLiteral("<%1>").arg(id);
     }
 
+    /// Scan examples re-run for per-token values, captioned `prefix` or numbered.
+    std::vector<FeatureExampleRow> exampleRows(const Loaded &l, const ScanData &scan, std::int64_t feature,
+                                               const std::vector<FeatureExample> &examples, const QString &prefix, bool numbered,
+                                               const CancelToken &cancel) const
+    {
+        std::vector<std::pair<std::uint32_t, std::uint16_t>> where;
+        for (const auto &e : examples)
+            where.emplace_back(e.window, e.position);
+        std::vector<FeatureExampleRow> out;
+        int i = 0;
+        for (const auto &w : windowActivations(*l.model, *l.dict, scan, feature, where, &cancel)) {
+            FeatureExampleRow row;
+            for (const std::int64_t id : w.tokens)
+                row.tokens << text(*l.tokenizer, id);
+            row.activations = w.activations;
+            row.focus = w.position;
+            row.value = w.value;
+            row.caption = numbered ? QStringLiteral("#%1").arg(++i) : prefix;
+            out.push_back(std::move(row));
+        }
+        return out;
+    }
+
     std::vector<std::int64_t> promptIds(const Loaded &l, const QString &prompt, bool prependBos) const
     {
         std::vector<std::int64_t> ids;
@@ -237,22 +260,7 @@ FeatureDashboardData FeatureSession::dashboard(const FeatureTarget &t, const Das
                      .arg(qs(dict.hookOut()));
 
     auto rows = [&](const ScanData &scan, const std::vector<FeatureExample> &examples, const QString &prefix, bool numbered) {
-        std::vector<std::pair<std::uint32_t, std::uint16_t>> where;
-        for (const auto &e : examples)
-            where.emplace_back(e.window, e.position);
-        std::vector<FeatureExampleRow> out;
-        int i = 0;
-        for (const auto &w : windowActivations(*l.model, dict, scan, r.feature, where, &cancel)) {
-            FeatureExampleRow row;
-            for (const std::int64_t id : w.tokens)
-                row.tokens << m->text(*l.tokenizer, id);
-            row.activations = w.activations;
-            row.focus = w.position;
-            row.value = w.value;
-            row.caption = numbered ? QStringLiteral("#%1").arg(++i) : prefix;
-            out.push_back(std::move(row));
-        }
-        return out;
+        return m->exampleRows(l, scan, r.feature, examples, prefix, numbered, cancel);
     };
     if (r.scanRun > 0) {
         const ScanData scan = ScanData::load(ws, r.scanRun);
@@ -303,6 +311,19 @@ FeatureDashboardData FeatureSession::dashboard(const FeatureTarget &t, const Das
     for (const auto &[f, c] : near->nearest(r.feature, 8))
         d.neighbours.push_back({f, double(c), labelOf(ws, dictArtifact, f)});
     return d;
+}
+
+std::vector<FeatureExampleRow> FeatureSession::topExamples(const FeatureTarget &t, const QString &workspacePath, qint64 scanRun,
+                                                           qint64 feature, int examples, const CancelToken &cancel)
+{
+    const Impl::Loaded l = m->load(t, Progress::null(), cancel);
+    require(feature >= 0 && feature < l.dict->dSae(), "examples", "feature " + std::to_string(feature) + " does not exist");
+    const Workspace ws = Workspace::open(str(workspacePath));
+    const ScanData scan = ScanData::load(ws, scanRun);
+    auto top = scan.stats().top(feature);
+    if (int(top.size()) > examples)
+        top.resize(std::size_t(examples));
+    return m->exampleRows(l, scan, feature, top, QString(), true, cancel);
 }
 
 FeatureSession::SearchResult FeatureSession::search(const FeatureTarget &t, const QString &workspacePath, qint64 scanRun,

@@ -67,6 +67,10 @@ public:
         int examples = 10;
     };
     FeatureDashboardData dashboard(const FeatureTarget &t, const DashboardRequest &r, const CancelToken &cancel);
+    /// A feature's `examples` strongest windows of a finished scan, each re-run through the
+    /// target for per-token values (what the dashboard's top examples show), captioned #1, #2...
+    std::vector<FeatureExampleRow> topExamples(const FeatureTarget &t, const QString &workspacePath, qint64 scanRun, qint64 feature,
+                                               int examples, const CancelToken &cancel);
 
     struct SearchResult {
         qint64 occurrences = 0, windows = 0;
