@@ -288,6 +288,19 @@ void TestEvolutionSlider::topExamplesFromAScan()
     tab->setSnapshot(2);
     QCOMPARE(tab->scanRun(), qint64(0));
     QVERIFY(m_ctx->jobs().waitForIdle(60000));
+
+    // The feature explorer, asked for a head, uses that head's scan and no other's: its
+    // dashboards re-run the scan's windows through the head and checkpoint it shows.
+    gb::FeaturesPage features(*m_ctx);
+    auto *view = features.dashboardTab()->view();
+    features.showFeature(m_crosscoder, head, feature, tab->modelPath(head), tab->hook());
+    QTRY_VERIFY_WITH_TIMEOUT(view->dashboard() && view->dashboard()->data().feature == feature, 60000);
+    QCOMPARE(features.state().scanRun(), outcome.runId);
+    QCOMPARE(view->dashboard()->data().top.front().value, at32.front());
+    features.showFeature(m_crosscoder, 2, feature, tab->modelPath(2), tab->hook());
+    QTRY_VERIFY_WITH_TIMEOUT(features.state().target().head == 2 && view->dashboard() && m_ctx->jobs().activeCount() == 0, 60000);
+    QCOMPARE(features.state().scanRun(), qint64(0));
+    QVERIFY(view->dashboard()->data().top.empty());
 }
 
 void TestEvolutionSlider::titlesFitInTheDemoWindow()

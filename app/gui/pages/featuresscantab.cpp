@@ -110,18 +110,36 @@ void FeaturesScanTab::refresh()
     if (!ws || m_state.dictionary().path.isEmpty())
         return;
     const auto dict = ws->artifactByPath(QFileInfo(m_state.dictionary().path).absoluteFilePath().toStdString());
+    // Dashboards and search re-run a scan's windows through the current target, so only scans
+    // made through it are offered: same model, crosscoder head and hook, weight processing (the
+    // "extra" FeatureSession::scan records).
+    const FeatureTarget &t = m_state.target();
+    const auto model = t.modelPath.isEmpty() ? std::nullopt : ws->artifactByPath(QFileInfo(t.modelPath).absoluteFilePath().toStdString());
+    auto sameTarget = [&t](const Json &params) {
+        const Json *extra = params.find("extra");
+        auto field = [extra](const char *key) -> const Json * { return extra && extra->isObject() ? extra->find(key) : nullptr; };
+        const Json *head = field("head");
+        const Json *hook = field("head_hook");
+        const Json *processing = field("processing");
+        const bool headOk = t.head < 0 ? head == nullptr
+                                       : head && head->isNumber() && int(head->toDouble()) == t.head && hook && hook->isString()
+                                             && QString::fromStdString(hook->toString()) == t.headHook;
+        const QString p = processing && processing->isString() ? QString::fromStdString(processing->toString()) : QString();
+        return headOk && p == t.processing;
+    };
     QTreeWidgetItem *select = nullptr;
     for (const RunRecord &r : ws->runs("scan")) {
-        bool mine = false;
+        bool mine = false, sameModel = false;
         QString corpus;
         const auto withInputs = ws->run(r.id); // runs() leaves inputs out
         for (const auto &[artifact, role] : withInputs ? withInputs->inputs : r.inputs) {
             mine = mine || (dict && role == "dictionary" && artifact == dict->id);
+            sameModel = sameModel || (model && role == "model" && artifact == model->id);
             if (role == "corpus")
                 if (const auto a = ws->artifact(artifact))
                     corpus = QFileInfo(QString::fromStdString(a->path)).fileName();
         }
-        if (!mine)
+        if (!mine || !sameModel)
             continue;
         Json params;
         try {
@@ -129,6 +147,8 @@ void FeaturesScanTab::refresh()
         } catch (const Error &) {
             continue;
         }
+        if (!sameTarget(params))
+            continue;
         const Json *settings = params.find("settings");
         auto setting = [&](const char *k) { return settings && settings->find(k) ? QString::fromStdString(settings->find(k)->dump()) : QString(); };
         auto *item = new QTreeWidgetItem(m_runs, {QString::number(r.id), QString::fromLatin1(toString(r.status)), corpus,
