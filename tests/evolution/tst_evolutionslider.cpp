@@ -150,7 +150,7 @@ void TestEvolutionSlider::sliderEncodesTheSnapshot()
         if (!listed[std::size_t(id)])
             QCOMPARE(f.select(1, id).abs().max().item<float>(), 0.0f); // silent features are left out, active ones are not
     // The heatmap shows the strongest of them, in order, with the same values.
-    const gb::FeatureMatrix &m = tab->heatmap()->figure()->matrix();
+    const gb::plots::FeatureMatrix &m = tab->heatmap()->figure()->matrix();
     QCOMPARE(m.rows(), int(T));
     QVERIFY(m.cols() > 0 && m.cols() <= int(C));
     for (int j = 0; j < m.cols(); ++j)
@@ -250,7 +250,7 @@ void TestEvolutionSlider::topExamplesFromAScan()
     tab->featureList()->setCurrentItem(tab->featureList()->topLevelItem(0));
     QVERIFY(examples.wait(60000));
     const qint64 feature = tab->featureList()->topLevelItem(0)->data(0, Qt::UserRole).toLongLong();
-    const gb::FeatureDashboardData &d = tab->examples()->dashboard()->data();
+    const gb::plots::FeatureDashboardData &d = tab->examples()->dashboard()->data();
     QCOMPARE(d.feature, feature);
     QVERIFY(d.count > 0);
     QVERIFY(!d.top.empty());
@@ -271,7 +271,7 @@ void TestEvolutionSlider::topExamplesFromAScan()
     Q_EMIT m_ctx->runsChanged();
     tab->setExamplesAtEveryStep(true);
     QVERIFY(examples.wait(60000));
-    const gb::FeatureDashboardData &all = tab->examples()->dashboard()->data();
+    const gb::plots::FeatureDashboardData &all = tab->examples()->dashboard()->data();
     QCOMPARE(all.feature, feature);
     QVERIFY(all.top.size() > at32.size());
     for (std::size_t i = 0; i < at32.size(); ++i) {

@@ -380,6 +380,17 @@ void TestExport::rejectsBadFigureJson_data()
     QTest::addRow("xy wrong type") << QByteArray(R"({"kind":"xy","series":[{"x":"abc","y":[]}]})") << "series x must be an array";
     QTest::addRow("histogram edges") << QByteArray(R"({"kind":"histogram","edges":[0,1],"counts":[1,2]})")
                                      << "one more edge than counts";
+    QTest::addRow("feature heatmap cell feature")
+        << QByteArray(R"({"kind":"feature_heatmap","tokens":["a","b"],"features":[5,9],"cells":[[1,7,0.5]]})")
+        << "cell feature 7 is not in \"features\"";
+    QTest::addRow("feature heatmap cell position")
+        << QByteArray(R"({"kind":"feature_heatmap","tokens":["a"],"features":[5],"cells":[[3,5,0.5]]})")
+        << "cell position 3 is outside the 1 tokens";
+    QTest::addRow("dashboard example lengths")
+        << QByteArray(R"({"kind":"feature_dashboard","top":[{"caption":"#1","tokens":["a","b"],"activations":[1]}]})")
+        << "has 2 tokens but 1 activations";
+    QTest::addRow("steering probability") << QByteArray(R"({"kind":"steering","top_before":[{"token":"a","probability":1.5}]})")
+                                          << "top_before: each candidate needs a \"probability\" between 0 and 1";
     QTest::addRow("bar lengths") << QByteArray(R"({"kind":"bar","categories":["a","b"],"series":[{"values":[1]}]})")
                                  << "values has 1 values for 2 categories";
 }

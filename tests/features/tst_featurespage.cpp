@@ -17,7 +17,7 @@
 #include "pages/featuressteertab.h"
 #include "plots/figureexporter.h"
 #include "scanfixture.h"
-#include "steeringfigure.h"
+#include "plots/steeringfigure.h"
 
 #include "dictionaries/dictionaryloader.h"
 #include "dictionaries/sparsedictionary.h"
@@ -172,7 +172,7 @@ void TestFeaturesPage::promptDashboardSearchSteer()
     QCOMPARE(page.tabs()->currentWidget(), page.dashboardTab());
     auto dash = page.dashboardTab()->view()->dashboard();
     QVERIFY(dash);
-    const gb::FeatureDashboardData &d = dash->data();
+    const gb::plots::FeatureDashboardData &d = dash->data();
     QCOMPARE(d.feature, feature);
     const gb::ScanData scan = gb::ScanData::load(*ctx.workspace(), page.state().scanRun());
     const auto top = scan.stats().top(feature);
@@ -181,7 +181,7 @@ void TestFeaturesPage::promptDashboardSearchSteer()
     QCOMPARE(d.count, scan.stats().count(feature));
     const auto &window = scan.window(top.front().window);
     const at::Tensor wref = reference(m_f, std::vector<qint64>(window.begin(), window.end()));
-    const gb::FeatureExampleRow &row0 = d.top.front();
+    const gb::plots::FeatureExampleRow &row0 = d.top.front();
     QCOMPARE(row0.value, top.front().value);
     QVERIFY(std::abs(row0.value - wref[top.front().position][feature].item<float>()) < 1e-4f);
     QVERIFY(std::abs(row0.activations[std::size_t(row0.focus)] - row0.value) < 1e-4f);
@@ -233,7 +233,7 @@ void TestFeaturesPage::promptDashboardSearchSteer()
     page.steerTab()->addEdit(feature, QStringLiteral("clamp"), 4 * double(maxSeen));
     page.steerTab()->run();
     settle(ctx);
-    const auto steering = std::dynamic_pointer_cast<gb::SteeringFigure>(page.steerTab()->view()->figure());
+    const auto steering = std::dynamic_pointer_cast<gb::plots::SteeringFigure>(page.steerTab()->view()->figure());
     QVERIFY(steering);
     const auto rows = steering->rows();
     QVERIFY(!rows.empty());

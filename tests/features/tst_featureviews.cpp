@@ -4,7 +4,7 @@
 // screenshots written to <build>/screenshots for looking at.
 #include "featuredashboard.h"
 #include "featureheatmap.h"
-#include "steeringfigure.h"
+#include "plots/steeringfigure.h"
 #include "testutils.h"
 
 #include <QApplication>
@@ -19,9 +19,9 @@
 
 namespace {
 
-std::shared_ptr<gb::FeatureMatrix> sparseMatrix(int rows, int cols, int activePerRow, std::uint32_t seed)
+std::shared_ptr<gb::plots::FeatureMatrix> sparseMatrix(int rows, int cols, int activePerRow, std::uint32_t seed)
 {
-    auto m = std::make_shared<gb::FeatureMatrix>();
+    auto m = std::make_shared<gb::plots::FeatureMatrix>();
     std::mt19937 rng(seed);
     static const char *words[] = {" the", " cat", " sat", " on", " a", " mat", ",", " and", "\n", " then"};
     for (int r = 0; r < rows; ++r)
@@ -44,46 +44,11 @@ QString screenshot(const QString &name)
     return dir + QLatin1Char('/') + name;
 }
 
-gb::FeatureDashboardData dashboardData()
+/// The registry's examples, as their concrete types (the export tests render the same ones).
+template<typename F>
+std::shared_ptr<F> example()
 {
-    gb::FeatureDashboardData d;
-    d.feature = 4711;
-    d.label = QStringLiteral("closing parentheses");
-    d.subtitle = QStringLiteral("jumprelu SAE (24,576 features) at blocks.6.hook_resid_post \u00B7 scan run 3, 480,000 tokens");
-    d.count = 1234;
-    d.tokens = 480000;
-    d.maxValue = 9.5;
-    d.meanActive = 3.1;
-    const QStringList text = {QStringLiteral(" the"), QStringLiteral(" function"), QStringLiteral(" f"), QStringLiteral("(x"),
-                              QStringLiteral(")"), QStringLiteral(" returns"), QStringLiteral(" ("), QStringLiteral("a"),
-                              QStringLiteral(" +"), QStringLiteral(" b"), QStringLiteral(")"), QStringLiteral(" *"),
-                              QStringLiteral(" 2"), QStringLiteral("."), QStringLiteral("\n")};
-    for (int i = 0; i < 8; ++i) {
-        gb::FeatureExampleRow e;
-        e.tokens = text;
-        e.activations.assign(std::size_t(text.size()), 0.0f);
-        e.focus = i % 2 ? 10 : 4;
-        e.activations[std::size_t(e.focus)] = float(9.5 - i * 0.9);
-        e.activations[std::size_t(e.focus - 1)] = 0.8f;
-        e.value = e.activations[std::size_t(e.focus)];
-        e.caption = QStringLiteral("#%1").arg(i + 1);
-        d.top.push_back(e);
-    }
-    for (int b = 0; b < 3; ++b) {
-        std::vector<gb::FeatureExampleRow> band;
-        gb::FeatureExampleRow e = d.top[std::size_t(7 - b)];
-        e.caption = QStringLiteral("q%1").arg(b + 1);
-        band.push_back(e);
-        d.bands.push_back(band);
-    }
-    for (int i = 0; i <= 20; ++i)
-        d.histEdges.push_back(-1.0 + i * 0.1);
-    for (int i = 0; i < 20; ++i)
-        d.histCounts.push_back(std::round(400 * std::exp(-0.5 * (i - 8) * (i - 8) / 9.0)));
-    d.positive = {{QStringLiteral(";"), 1.9}, {QStringLiteral(")."), 1.6}, {QStringLiteral(","), 1.2}, {QStringLiteral(" and"), 0.9}};
-    d.negative = {{QStringLiteral("("), -1.7}, {QStringLiteral(" the"), -1.1}, {QStringLiteral(" of"), -0.8}};
-    d.neighbours = {{812, 0.71, QStringLiteral("closing brackets")}, {90, 0.52, QString()}, {23001, 0.44, QStringLiteral("end of call")}};
-    return d;
+    return std::shared_ptr<F>(static_cast<F *>(F::example().release()));
 }
 
 } // namespace
@@ -99,13 +64,13 @@ private Q_SLOTS:
 
 void TestFeatureViews::heatmapHitTest()
 {
-    auto m = std::make_shared<gb::FeatureMatrix>();
+    auto m = std::make_shared<gb::plots::FeatureMatrix>();
     m->tokens = {QStringLiteral(" a"), QStringLiteral(" b"), QStringLiteral(" c")};
     m->features = {5, 9};
     m->values = {1, 0, 0, 2, 3, 0};
     m->updateMax();
     QCOMPARE(m->maxValue, 3.0f);
-    gb::FeatureHeatmapFigure f(m);
+    gb::plots::FeatureHeatmapFigure f(m);
     f.setCellSize(20);
     QImage img(400, 300, QImage::Format_ARGB32_Premultiplied);
     const QRectF rect(0, 0, 400, 300);
@@ -180,7 +145,7 @@ void TestFeatureViews::heatmapFrameTime()
 
 void TestFeatureViews::dashboard()
 {
-    auto figure = std::make_shared<gb::FeatureDashboardFigure>(dashboardData());
+    auto figure = example<gb::plots::FeatureDashboardFigure>();
     gb::FeatureDashboardView view;
     view.resize(1100, 720);
     view.setDashboard(figure);
@@ -209,14 +174,8 @@ void TestFeatureViews::dashboard()
 
 void TestFeatureViews::steering()
 {
-    gb::SteeringData d;
-    d.prompt = QStringLiteral("The cat sat on the");
-    d.edits = QStringLiteral("feature 812 clamped to 8 at every position");
-    d.before = {{QStringLiteral(" mat"), 0.41}, {QStringLiteral(" floor"), 0.2}, {QStringLiteral(" bed"), 0.1}};
-    d.after = {{QStringLiteral(" mat"), 0.12}, {QStringLiteral(" table"), 0.33}, {QStringLiteral(" bed"), 0.15}};
-    d.continuationBefore = QStringLiteral(" mat and looked out of the window.");
-    d.continuationAfter = QStringLiteral(" table (with a cup) and (a plate).");
-    gb::SteeringFigure f(d);
+    const auto figure = example<gb::plots::SteeringFigure>();
+    const gb::plots::SteeringFigure &f = *figure;
     const auto rows = f.rows();
     QCOMPARE(rows.size(), std::size_t(4)); // the union: mat, floor, bed, table
     QCOMPARE(rows[3].token, QStringLiteral(" table"));

@@ -74,7 +74,18 @@ void BarFigure::render(QPainter *painter, const QRectF &rect) const
     const Scale vs = fitScale(val, lo, hi, 1.0, 0.05), cs = fitScale(cat, 0, 0, 1);
     const PlotFrame frame = m_horizontal ? PlotFrame(Axis(AxisEdge::Bottom, val, vs), Axis(AxisEdge::Left, cat, cs), m_title)
                                          : PlotFrame(Axis(AxisEdge::Bottom, cat, cs), Axis(AxisEdge::Left, val, vs), m_title);
-    const PlotFrame::Layout L = frame.layout(painter, style(), rect);
+    std::vector<LegendEntry> entries;
+    if (m_series.size() > 1 && m_legend != LegendPosition::None)
+        for (std::size_t s = 0; s < m_series.size(); ++s)
+            if (!m_series[s].name.isEmpty())
+                entries.push_back({m_series[s].name, barColor(s, 0), LegendEntry::Symbol::Patch});
+    const Legend legend(entries);
+    PlotFrame::StripWidth strip;
+    if (m_legend == LegendPosition::Outside && !legend.isEmpty()) {
+        const double width = legend.size(painter, style()).width() + 6 * pt;
+        strip = [width](double) { return width; };
+    }
+    const PlotFrame::Layout L = frame.layout(painter, style(), rect, strip);
     frame.paintGrid(painter, style(), L);
     const Scale &V = m_horizontal ? L.xs : L.ys;
     const Scale &C = m_horizontal ? L.ys : L.xs;
@@ -82,14 +93,15 @@ void BarFigure::render(QPainter *painter, const QRectF &rect) const
 
     const double k = double(std::max<std::size_t>(1, m_series.size()));
     const double w = GroupWidth / k;
-    std::vector<QPointF> tops;
+    std::vector<QPointF> inked; // points along every bar: the legend goes where it covers fewest
     for (std::size_t s = 0; s < m_series.size(); ++s)
         for (std::size_t i = 0; i < m_series[s].values.size(); ++i) {
             const double c0 = double(i) - GroupWidth / 2 + w * double(s), v = at(m_series[s].values, i);
             painter->setPen(Qt::NoPen);
             painter->setBrush(barColor(s, i));
             painter->drawRect(QRectF(point(c0, 0.0), point(c0 + w, v)).normalized());
-            tops.push_back(point(c0 + w / 2, v));
+            for (const double f : {0.25, 0.5, 0.75, 1.0})
+                inked.push_back(point(c0 + w / 2, f * v));
             if (m_series[s].errLo.empty() && m_series[s].errHi.empty())
                 continue;
             const double e0 = v - at(m_series[s].errLo, i), e1 = v + at(m_series[s].errHi, i);
@@ -105,17 +117,10 @@ void BarFigure::render(QPainter *painter, const QRectF &rect) const
     }
     frame.paintAxes(painter, style(), L);
 
-    std::vector<LegendEntry> entries;
-    if (m_series.size() > 1 && m_legend != LegendPosition::None)
-        for (std::size_t s = 0; s < m_series.size(); ++s)
-            if (!m_series[s].name.isEmpty())
-                entries.push_back({m_series[s].name, barColor(s, 0), LegendEntry::Symbol::Patch});
-    const Legend legend(entries);
-    if (!legend.isEmpty()) {
-        const QSizeF size = legend.size(painter, style());
-        const LegendPosition pos = m_legend == LegendPosition::Outside ? LegendPosition::Auto : m_legend;
-        legend.paint(painter, style(), Legend::place(pos, L.plot, size, 4 * pt, tops).topLeft());
-    }
+    if (m_legend == LegendPosition::Outside && !legend.isEmpty())
+        legend.paint(painter, style(), QPointF(L.strip.left() + 6 * pt, L.plot.top()));
+    else if (!legend.isEmpty())
+        legend.paint(painter, style(), Legend::place(m_legend, L.plot, legend.size(painter, style()), 4 * pt, inked).topLeft());
     painter->restore();
 }
 

@@ -3,8 +3,11 @@
 
 #include "barfigure.h"
 #include "curvebundlefigure.h"
+#include "featuredashboardfigure.h"
+#include "featureheatmapfigure.h"
 #include "heatmapfigure.h"
 #include "histogramfigure.h"
+#include "steeringfigure.h"
 #include "tokenstripfigure.h"
 #include "xyfigure.h"
 
@@ -23,6 +26,9 @@ const std::vector<FigureKind> &figureKinds()
         {HistogramFigure::Kind, &HistogramFigure::fromJson, &HistogramFigure::example},
         {TokenStripFigure::Kind, &TokenStripFigure::fromJson, &TokenStripFigure::example},
         {CurveBundleFigure::Kind, &CurveBundleFigure::fromJson, &CurveBundleFigure::example},
+        {FeatureHeatmapFigure::Kind, &FeatureHeatmapFigure::fromJson, &FeatureHeatmapFigure::example},
+        {FeatureDashboardFigure::Kind, &FeatureDashboardFigure::fromJson, &FeatureDashboardFigure::example},
+        {SteeringFigure::Kind, &SteeringFigure::fromJson, &SteeringFigure::example},
     };
     return kinds;
 }

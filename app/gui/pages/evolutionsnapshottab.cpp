@@ -208,7 +208,7 @@ void EvolutionSnapshotTab::setResult(std::shared_ptr<const EvolutionResult> resu
     m_slider->setValue(heads - 1); // the trained model
     m_result = {};
     m_resultHead = -1;
-    m_heatmap->setMatrix(std::make_shared<FeatureMatrix>(), QString());
+    m_heatmap->setMatrix(std::make_shared<plots::FeatureMatrix>(), QString());
     m_features->clear();
     m_examples->setDashboard(nullptr);
 
@@ -390,7 +390,7 @@ void EvolutionSnapshotTab::showResult()
     std::stable_sort(cols.begin(), cols.end(), [&](int a, int b) { return p.maxValue[std::size_t(a)] > p.maxValue[std::size_t(b)]; });
     if (int(cols.size()) > HeatmapFeatures)
         cols.resize(HeatmapFeatures);
-    auto m = std::make_shared<FeatureMatrix>();
+    auto m = std::make_shared<plots::FeatureMatrix>();
     m->tokens = p.tokens;
     for (const int c : cols)
         m->features.push_back(p.features[std::size_t(c)]);
@@ -513,7 +513,7 @@ void EvolutionSnapshotTab::showExamples(qint64 feature)
         tr("Top examples of feature %1 at %2").arg(feature).arg(headLabel(*m_evolution, head)), QStringLiteral("evolution-snapshot-examples"),
         [session, t, r](Progress &, const CancelToken &cancel) -> std::any { return session->dashboard(t, r, cancel); }, this,
         [this, t, scan](std::any out) {
-            auto figure = std::make_shared<FeatureDashboardFigure>(std::any_cast<FeatureDashboardData>(std::move(out)));
+            auto figure = std::make_shared<plots::FeatureDashboardFigure>(std::any_cast<plots::FeatureDashboardData>(std::move(out)));
             plots::Provenance prov;
             prov.title = tr("Feature %1 at %2").arg(figure->data().feature).arg(headLabel(*m_evolution, t.head));
             prov.method = QStringLiteral("feature_dashboard");
@@ -564,12 +564,12 @@ void EvolutionSnapshotTab::showExamplesPerStep(qint64 feature)
         tr("Top examples of feature %1 at every scanned step").arg(feature), QStringLiteral("evolution-snapshot-examples"),
         [session, scanned, factsOf, r, subtitle](Progress &progress, const CancelToken &cancel) -> std::any {
             progress.beginStage("re-running the top windows");
-            FeatureDashboardData d = session->dashboard(factsOf.target, r, cancel);
+            plots::FeatureDashboardData d = session->dashboard(factsOf.target, r, cancel);
             d.top.clear();
             d.bands.clear();
             d.subtitle = subtitle;
             for (std::size_t i = 0; i < scanned.size(); ++i) {
-                for (FeatureExampleRow &row : session->topExamples(scanned[i].target, r.workspacePath, scanned[i].run, r.feature, 3, cancel)) {
+                for (plots::FeatureExampleRow &row : session->topExamples(scanned[i].target, r.workspacePath, scanned[i].run, r.feature, 3, cancel)) {
                     row.caption = scanned[i].step;
                     d.top.push_back(std::move(row));
                 }
@@ -579,7 +579,7 @@ void EvolutionSnapshotTab::showExamplesPerStep(qint64 feature)
         },
         this,
         [this](std::any out) {
-            auto figure = std::make_shared<FeatureDashboardFigure>(std::any_cast<FeatureDashboardData>(std::move(out)));
+            auto figure = std::make_shared<plots::FeatureDashboardFigure>(std::any_cast<plots::FeatureDashboardData>(std::move(out)));
             plots::Provenance prov;
             prov.title = tr("Feature %1 at every scanned step").arg(figure->data().feature);
             prov.method = QStringLiteral("feature_examples_per_snapshot");

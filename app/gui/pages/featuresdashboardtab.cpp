@@ -84,7 +84,7 @@ void FeaturesDashboardTab::refresh()
         [session, target, r](Progress &, const CancelToken &cancel) -> std::any { return session->dashboard(target, r, cancel); },
         this,
         [this](std::any result) {
-            auto figure = std::make_shared<FeatureDashboardFigure>(std::any_cast<FeatureDashboardData>(std::move(result)));
+            auto figure = std::make_shared<plots::FeatureDashboardFigure>(std::any_cast<plots::FeatureDashboardData>(std::move(result)));
             plots::Provenance prov;
             prov.title = tr("Feature %1").arg(figure->data().feature);
             prov.method = QStringLiteral("feature_dashboard");

@@ -147,17 +147,17 @@ struct FeatureSession::Impl {
     }
 
     /// Scan examples re-run for per-token values, captioned `prefix` or numbered.
-    std::vector<FeatureExampleRow> exampleRows(const Loaded &l, const ScanData &scan, std::int64_t feature,
+    std::vector<plots::FeatureExampleRow> exampleRows(const Loaded &l, const ScanData &scan, std::int64_t feature,
                                                const std::vector<FeatureExample> &examples, const QString &prefix, bool numbered,
                                                const CancelToken &cancel) const
     {
         std::vector<std::pair<std::uint32_t, std::uint16_t>> where;
         for (const auto &e : examples)
             where.emplace_back(e.window, e.position);
-        std::vector<FeatureExampleRow> out;
+        std::vector<plots::FeatureExampleRow> out;
         int i = 0;
         for (const auto &w : windowActivations(*l.model, *l.dict, scan, feature, where, &cancel)) {
-            FeatureExampleRow row;
+            plots::FeatureExampleRow row;
             for (const std::int64_t id : w.tokens)
                 row.tokens << text(*l.tokenizer, id);
             row.activations = w.activations;
@@ -243,13 +243,13 @@ FeatureSession::Prompt FeatureSession::analysePrompt(const FeatureTarget &t, con
     return p;
 }
 
-FeatureDashboardData FeatureSession::dashboard(const FeatureTarget &t, const DashboardRequest &r, const CancelToken &cancel)
+plots::FeatureDashboardData FeatureSession::dashboard(const FeatureTarget &t, const DashboardRequest &r, const CancelToken &cancel)
 {
     const Impl::Loaded l = m->load(t, Progress::null(), cancel);
     const SparseDictionary &dict = *l.dict;
     require(r.feature >= 0 && r.feature < dict.dSae(), "dashboard",
             "feature " + std::to_string(r.feature) + " does not exist (the dictionary has " + std::to_string(dict.dSae()) + ")");
-    FeatureDashboardData d;
+    plots::FeatureDashboardData d;
     d.feature = r.feature;
     const Workspace ws = Workspace::open(str(r.workspacePath));
     const std::int64_t dictArtifact = artifactId(ws, t.dictionaryPath);
@@ -313,7 +313,7 @@ FeatureDashboardData FeatureSession::dashboard(const FeatureTarget &t, const Das
     return d;
 }
 
-std::vector<FeatureExampleRow> FeatureSession::topExamples(const FeatureTarget &t, const QString &workspacePath, qint64 scanRun,
+std::vector<plots::FeatureExampleRow> FeatureSession::topExamples(const FeatureTarget &t, const QString &workspacePath, qint64 scanRun,
                                                            qint64 feature, int examples, const CancelToken &cancel)
 {
     const Impl::Loaded l = m->load(t, Progress::null(), cancel);
@@ -351,7 +351,7 @@ FeatureSession::SearchResult FeatureSession::search(const FeatureTarget &t, cons
     return r;
 }
 
-SteeringData FeatureSession::steer(const FeatureTarget &t, const QString &prompt, bool prependBos, const std::vector<Edit> &edits,
+plots::SteeringData FeatureSession::steer(const FeatureTarget &t, const QString &prompt, bool prependBos, const std::vector<Edit> &edits,
                                    int topK, int newTokens, const CancelToken &cancel)
 {
     const Impl::Loaded l = m->load(t, Progress::null(), cancel);
@@ -374,7 +374,7 @@ SteeringData FeatureSession::steer(const FeatureTarget &t, const QString &prompt
                           : QStringLiteral("feature %1 scaled by %2 at %3").arg(e.feature).arg(e.value).arg(where));
     }
     const SteeringResult r = gb::steer(*l.model, *l.dict, ids, core, topK, newTokens, &cancel);
-    SteeringData d;
+    plots::SteeringData d;
     d.edits = described.isEmpty() ? QStringLiteral("no edits") : described.join(QStringLiteral("; "));
     std::vector<TokenId> shown;
     for (std::size_t i = prependBos ? 1 : 0; i < ids.size(); ++i)

@@ -3,9 +3,8 @@
 // JobRunner jobs on the compute worker.
 #pragma once
 
-#include "featuredashboard.h"
-#include "featureheatmap.h"
-#include "steeringfigure.h"
+#include "plots/featuredashboardfigure.h"
+#include "plots/steeringfigure.h"
 
 #include <QString>
 #include <QStringList>
@@ -66,10 +65,10 @@ public:
         qint64 scanRun = 0; ///< 0: no scan (decoder facts only)
         int examples = 10;
     };
-    FeatureDashboardData dashboard(const FeatureTarget &t, const DashboardRequest &r, const CancelToken &cancel);
+    plots::FeatureDashboardData dashboard(const FeatureTarget &t, const DashboardRequest &r, const CancelToken &cancel);
     /// A feature's `examples` strongest windows of a finished scan, each re-run through the
     /// target for per-token values (what the dashboard's top examples show), captioned #1, #2...
-    std::vector<FeatureExampleRow> topExamples(const FeatureTarget &t, const QString &workspacePath, qint64 scanRun, qint64 feature,
+    std::vector<plots::FeatureExampleRow> topExamples(const FeatureTarget &t, const QString &workspacePath, qint64 scanRun, qint64 feature,
                                                int examples, const CancelToken &cancel);
 
     struct SearchResult {
@@ -86,7 +85,7 @@ public:
         double value = 0;
         std::vector<qint64> positions; ///< empty: all
     };
-    SteeringData steer(const FeatureTarget &t, const QString &prompt, bool prependBos, const std::vector<Edit> &edits, int topK,
+    plots::SteeringData steer(const FeatureTarget &t, const QString &prompt, bool prependBos, const std::vector<Edit> &edits, int topK,
                        int newTokens, const CancelToken &cancel);
 
     struct ScanRequest {

@@ -146,7 +146,7 @@ void FeaturesPromptTab::showResult()
     };
     std::stable_sort(cols.begin(), cols.end(), [&](int a, int b) { return key(a) > key(b); });
 
-    auto m = std::make_shared<FeatureMatrix>();
+    auto m = std::make_shared<plots::FeatureMatrix>();
     m->tokens = p.tokens;
     for (const int c : cols)
         m->features.push_back(p.features[std::size_t(c)]);

@@ -6,7 +6,7 @@
 #include "jobrunner.h"
 
 #include "figureview.h"
-#include "steeringfigure.h"
+#include "plots/steeringfigure.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -136,7 +136,7 @@ void FeaturesSteerTab::run()
         },
         this,
         [this](std::any result) {
-            m_view->setFigure(std::make_shared<SteeringFigure>(std::any_cast<SteeringData>(std::move(result))));
+            m_view->setFigure(std::make_shared<plots::SteeringFigure>(std::any_cast<plots::SteeringData>(std::move(result))));
             m_status->clear();
         },
         [this](const QString &message, bool) { m_status->setText(message); });

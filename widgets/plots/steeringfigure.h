@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "plots/figure.h"
+#include "figure.h"
 
 #include <QString>
 
+#include <memory>
 #include <vector>
 
 namespace gb {
+class Json;
+}
+
+namespace gb::plots {
 
 /// The outcome of steering a prompt, as plain data.
 struct SteeringData {
@@ -24,15 +29,22 @@ struct SteeringData {
 /// Steering before / after: the next-token top-k as grouped horizontal bars (probability without
 /// and with the edits, over the union of both top lists) and the greedy continuations side by
 /// side under the prompt.
-class SteeringFigure : public plots::Figure {
+class SteeringFigure : public Figure {
 public:
+    static constexpr const char *Kind = "steering";
+
     explicit SteeringFigure(SteeringData data);
 
-    QString kind() const override { return QStringLiteral("steering"); }
+    QString kind() const override { return QString::fromLatin1(Kind); }
     void render(QPainter *painter, const QRectF &rect) const override;
     QSizeF naturalSize() const override { return QSizeF(640, 400); }
+    /// Narrow widths put the continuations under the bars: a taller figure.
+    double heightForWidth(double widthPt) const override;
     QString dataCsv() const override;
     QByteArray dataJson() const override;
+
+    static std::unique_ptr<Figure> fromJson(const Json &json);
+    static std::unique_ptr<Figure> example();
 
     const SteeringData &data() const { return m_d; }
     /// Tokens of the union in plot order, with their probabilities before and after (0 when a
@@ -47,4 +59,4 @@ private:
     SteeringData m_d;
 };
 
-} // namespace gb
+} // namespace gb::plots
