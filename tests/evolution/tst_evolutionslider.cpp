@@ -16,7 +16,10 @@
 #include "jobs/progress.h"
 #include "mainwindow.h"
 #include "models/transformermodel.h"
+#include "figureview.h"
+#include "pages/evolutionfeaturemodel.h"
 #include "pages/evolutionpage.h"
+#include "plots/xyfigure.h"
 #include "pages/evolutionresult.h"
 #include "pages/evolutionsnapshottab.h"
 #include "pages/featuresdashboardtab.h"
@@ -29,6 +32,9 @@
 #include <ATen/ATen.h>
 
 #include <QDir>
+#include <QImage>
+#include <QPainter>
+#include <QTableView>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -70,6 +76,7 @@ private Q_SLOTS:
     void openInExplorerShowsTheDashboard();
     void topExamplesFromAScan();
     void titlesFitInTheDemoWindow();
+    void clickingACurvePicksItsFeature();
 
 private:
     void openPage(gb::EvolutionPage &page);
@@ -314,6 +321,61 @@ void TestEvolutionSlider::titlesFitInTheDemoWindow()
     evolution->tabs()->setCurrentIndex(0);
     QTest::qWait(100);
     QVERIFY(window.grab().save(screenshotsDir() + QStringLiteral("/evolution-demo-population.png")));
+}
+
+void TestEvolutionSlider::clickingACurvePicksItsFeature()
+{
+    gb::EvolutionPage page(*m_ctx);
+    page.resize(1500, 900);
+    page.show();
+    openPage(page);
+    page.tabs()->setCurrentIndex(1);
+    const gb::EvolutionResult &r = *page.result();
+    // Two features whose normalised curves are far apart at some snapshot.
+    qint64 a = -1, b = -1;
+    std::int64_t at = -1;
+    for (qint64 f = 0; f < r.data->features && a < 0; ++f)
+        for (qint64 g = f + 1; g < r.data->features && a < 0; ++g)
+            for (std::int64_t s = 1; s + 1 < r.data->heads && a < 0; ++s)
+                if (!r.summary.isDead(f) && !r.summary.isDead(g)
+                    && r.data->norm(s, f) / r.summary.maxNorm[std::size_t(f)] > 0.9 && r.data->norm(s, g) / r.summary.maxNorm[std::size_t(g)] < 0.3) {
+                    a = f;
+                    b = g;
+                    at = s;
+                }
+    QVERIFY(a >= 0);
+    page.selectFeatures({a, b});
+    QTest::qWait(50);
+    auto *curves = page.findChild<gb::FigureView *>(QStringLiteral("evolution-feature-curves"));
+    const auto *fig = dynamic_cast<const gb::plots::XYFigure *>(curves->figure().get());
+    QVERIFY(fig);
+    // Where the figure itself draws a's point at that snapshot (its own layout, not the pick's code).
+    QImage probe(1, 1, QImage::Format_ARGB32);
+    probe.setDotsPerMeterX(qRound(curves->logicalDpiX() / 0.0254));
+    probe.setDotsPerMeterY(qRound(curves->logicalDpiY() / 0.0254));
+    QPainter painter(&probe);
+    const auto L = fig->plotLayout(&painter, QRectF(curves->rect()));
+    painter.end();
+    const QPointF onA(L.xs.map(r.x(at)), L.ys.map(r.data->norm(at, a) / r.summary.maxNorm[std::size_t(a)]));
+    QCOMPARE(page.featureAt(curves, onA + QPointF(1, 2)), a);
+    QCOMPARE(page.featureAt(curves, QPointF(L.plot.right() + 40, L.plot.top() - 40)), qint64(-1));
+    // A click on b's curve in the population picture selects b in the table.
+    page.tabs()->setCurrentIndex(0);
+    QTest::qWait(50);
+    auto *population = page.findChild<gb::FigureView *>(QStringLiteral("evolution-population"));
+    qint64 picked = -1;
+    QPoint where;
+    for (int y = 0; y < population->height() && picked < 0; y += 3)
+        for (int x = 0; x < population->width() && picked < 0; x += 3)
+            if (page.featureAt(population, QPointF(x, y)) >= 0) {
+                where = QPoint(x, y);
+                picked = page.featureAt(population, QPointF(x, y));
+            }
+    QVERIFY(picked >= 0);
+    QTest::mouseClick(population, Qt::LeftButton, {}, where);
+    const QModelIndexList rows = page.table()->selectionModel()->selectedRows();
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows.front().data(gb::EvolutionFeatureModel::FeatureRole).toLongLong(), picked);
 }
 
 QTEST_MAIN(TestEvolutionSlider)

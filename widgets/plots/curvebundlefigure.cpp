@@ -90,12 +90,8 @@ double CurveBundleFigure::lineAlpha() const
     return m_alpha > 0 ? m_alpha : std::clamp(4.0 / std::sqrt(double(std::max<std::size_t>(m_values.size(), 1))), 0.06, 0.9);
 }
 
-void CurveBundleFigure::render(QPainter *painter, const QRectF &rect) const
+PlotFrame CurveBundleFigure::frame() const
 {
-    painter->save();
-    painter->setRenderHint(QPainter::Antialiasing);
-    fillBackground(painter, style(), rect);
-    const double pt = pointScale(painter);
     DataRange ex, ey;
     for (double v : m_xs)
         ex.add(v);
@@ -105,13 +101,27 @@ void CurveBundleFigure::render(QPainter *painter, const QRectF &rect) const
         for (const auto *v : {&o.y, &o.lo, &o.hi})
             for (double e : *v)
                 ey.add(e);
-    const PlotFrame frame(Axis(AxisEdge::Bottom, m_x, fitScale(m_x, ex.lo, ex.hi, ex.minPositive, 0.02)),
-                          Axis(AxisEdge::Left, m_y, fitScale(m_y, ey.lo, ey.hi, ey.minPositive, 0.04)), m_title);
+    return PlotFrame(Axis(AxisEdge::Bottom, m_x, fitScale(m_x, ex.lo, ex.hi, ex.minPositive, 0.02)),
+                     Axis(AxisEdge::Left, m_y, fitScale(m_y, ey.lo, ey.hi, ey.minPositive, 0.04)), m_title);
+}
+
+PlotFrame::Layout CurveBundleFigure::plotLayout(QPainter *painter, const QRectF &rect) const
+{
+    const ColorBar bar(ColorMap::byName(style().sequentialMap), colorScale(), m_barTitle);
+    return frame().layout(painter, style(), rect, [&](double h) { return bar.width(painter, style(), h); });
+}
+
+void CurveBundleFigure::render(QPainter *painter, const QRectF &rect) const
+{
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    fillBackground(painter, style(), rect);
+    const double pt = pointScale(painter);
+    const PlotFrame frame = this->frame();
     const ColorMap map = ColorMap::byName(style().sequentialMap);
     const ColorScale scale = colorScale();
     const ColorBar bar(map, scale, m_barTitle);
-    const PlotFrame::Layout L =
-        frame.layout(painter, style(), rect, [&](double h) { return bar.width(painter, style(), h); });
+    const PlotFrame::Layout L = plotLayout(painter, rect);
     frame.paintGrid(painter, style(), L);
 
     painter->save();

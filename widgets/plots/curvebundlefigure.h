@@ -4,6 +4,7 @@
 #include "axis.h"
 #include "colormap.h"
 #include "figure.h"
+#include "plotframe.h"
 
 #include <memory>
 #include <optional>
@@ -59,12 +60,16 @@ public:
     void addOverlay(BundleOverlay o) { m_overlays.push_back(std::move(o)); }
 
     std::size_t curveCount() const { return m_values.size(); }
+    /// Where render() puts the data area and its scales for `rect` on this painter's device
+    /// (views map clicks to curves with it).
+    PlotFrame::Layout plotLayout(QPainter *painter, const QRectF &rect) const;
     std::size_t pointCount() const { return m_xs.size(); }
     ColorScale colorScale() const;
     double lineWidth() const;
     double lineAlpha() const;
 
 private:
+    PlotFrame frame() const;
     std::vector<double> m_xs;
     std::vector<float> m_curves;
     std::vector<double> m_values;

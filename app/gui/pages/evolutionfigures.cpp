@@ -76,11 +76,13 @@ QString count(std::int64_t n)
 
 } // namespace
 
-std::shared_ptr<Figure> populationFigure(const EvolutionResult &r, std::int64_t maxCurves)
+std::shared_ptr<Figure> populationFigure(const EvolutionResult &r, std::int64_t maxCurves, std::vector<std::int64_t> *shown)
 {
     const EvolutionData &d = *r.data;
     const EvolutionSummary &s = r.summary;
     const std::vector<std::int64_t> picked = stratifiedSample(s.peakIndex, maxCurves);
+    if (shown)
+        *shown = picked;
     std::vector<float> curves;
     std::vector<double> values;
     curves.reserve(picked.size() * std::size_t(d.heads));

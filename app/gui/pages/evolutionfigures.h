@@ -20,7 +20,8 @@ struct EvolutionResult;
 /// The "crossing" picture: normalised decoder-norm curves of up to `maxCurves` features
 /// (stratified by Peak Snapshot Index) against training step, coloured by PSI, with the
 /// population's median and interquartile band on top.
-std::shared_ptr<plots::Figure> populationFigure(const EvolutionResult &r, std::int64_t maxCurves);
+std::shared_ptr<plots::Figure> populationFigure(const EvolutionResult &r, std::int64_t maxCurves,
+                                               std::vector<std::int64_t> *shown = nullptr);
 /// How many live features peak at each snapshot; bars coloured like the population picture.
 std::shared_ptr<plots::Figure> psiHistogramFigure(const EvolutionResult &r);
 /// Median and mean direction change 1 - cos(d_s, d_s+1) per transition, the turning point marked.

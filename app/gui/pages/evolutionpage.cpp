@@ -15,6 +15,7 @@
 #include "dictionaries/decodersource.h"
 #include "dictionaries/twomodelcrosscoder.h"
 #include "evolution/evolutionstore.h"
+#include "evolution/evolutionsummary.h"
 #include "io/json.h"
 #include "store/workspace.h"
 
@@ -28,6 +29,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSpinBox>
@@ -237,12 +239,20 @@ QWidget *EvolutionPage::buildFigurePane()
     m_snapshots = new EvolutionSnapshotTab(ctx(), m_tabs);
     m_tabs->addTab(m_snapshots, tr("Time slider"));
     // The plotted features (and the similarity heatmap's) open in the explorer from the menu.
+    // A click on a curve picks its feature; the menu offers the curve under the pointer first.
     auto openMenu = [this](FigureView *view, std::function<QList<qint64>()> features) {
-        view->setMenuExtension([this, features](QMenu &menu, const QPointF &) {
-            for (const qint64 f : features())
+        view->installEventFilter(this);
+        view->setMenuExtension([this, view, features](QMenu &menu, const QPointF &at) {
+            QList<qint64> offered = features();
+            if (const qint64 here = featureAt(view, at); here >= 0) {
+                offered.removeAll(here);
+                offered.prepend(here);
+            }
+            for (const qint64 f : offered)
                 menu.addAction(tr("Open feature %1 in the feature explorer").arg(f), this, [this, f] { openInExplorer(f); });
         });
     };
+    openMenu(m_population, [] { return QList<qint64>(); });
     openMenu(m_curves, [this] { return m_plotted; });
     openMenu(m_similarity, [this] { return m_similarityFeature >= 0 ? QList<qint64>{m_similarityFeature} : QList<qint64>{}; });
     return m_tabs;
@@ -487,7 +497,14 @@ void EvolutionPage::updatePopulation()
 {
     if (!m_result)
         return;
-    m_population->setFigure(populationFigure(*m_result, m_maxCurves->value()));
+    std::vector<std::int64_t> shown;
+    m_population->setFigure(populationFigure(*m_result, m_maxCurves->value(), &shown));
+    m_populationCurves = {};
+    for (const std::int64_t f : shown) {
+        const std::vector<float> c = normalisedCurve(*m_result->data, m_result->summary, f);
+        m_populationCurves.features.push_back(f);
+        m_populationCurves.y.emplace_back(c.begin(), c.end());
+    }
 }
 
 void EvolutionPage::selectFeatures(const QList<qint64> &features)
@@ -523,6 +540,15 @@ void EvolutionPage::updateSelection()
         return;
     m_curves->setFigure(featureCurvesFigure(*m_result, features, m_normalised->isChecked()));
     m_plotted = features;
+    m_selectedCurves = {};
+    for (const qint64 f : features) {
+        std::vector<double> y;
+        const float peak = m_result->summary.maxNorm[std::size_t(f)];
+        for (std::int64_t h = 0; h < m_result->data->heads; ++h)
+            y.push_back(m_normalised->isChecked() && peak > 0 ? m_result->data->norm(h, f) / peak : m_result->data->norm(h, f));
+        m_selectedCurves.features.push_back(f);
+        m_selectedCurves.y.push_back(std::move(y));
+    }
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     requestSimilarity(current.isValid() && features.contains(current.data(EvolutionFeatureModel::FeatureRole).toLongLong())
                           ? current.data(EvolutionFeatureModel::FeatureRole).toLongLong()
@@ -550,6 +576,31 @@ void EvolutionPage::requestSimilarity(qint64 feature)
             m_similarity->setFigure(nullptr);
             m_status->setText(tr("No similarity heatmap: %1").arg(message));
         });
+}
+
+qint64 EvolutionPage::featureAt(const FigureView *view, QPointF at) const
+{
+    if (!m_result)
+        return -1;
+    if (view == m_population)
+        return curveNear(*view, *m_result, m_populationCurves, at);
+    if (view == m_curves)
+        return curveNear(*view, *m_result, m_selectedCurves, at);
+    return -1;
+}
+
+bool EvolutionPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::MouseButtonRelease && (watched == m_population || watched == m_curves)) {
+        const auto *mouse = static_cast<QMouseEvent *>(event);
+        const qint64 f = mouse->button() == Qt::LeftButton ? featureAt(static_cast<FigureView *>(watched), mouse->position()) : -1;
+        if (f >= 0 && watched == m_population) {
+            selectFeatures({f});
+        } else if (f >= 0) {
+            requestSimilarity(f);
+        }
+    }
+    return WorkflowPage::eventFilter(watched, event);
 }
 
 void EvolutionPage::openInExplorer(qint64 feature)

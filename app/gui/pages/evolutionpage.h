@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "evolutionpick.h"
 #include "workflowpage.h"
 
 #include <QList>
@@ -59,9 +60,16 @@ public:
     /// from that snapshot's checkpoint when the time slider knows the series).
     void openInExplorer(qint64 feature);
 
+    /// The feature whose curve is drawn at `at` (view coordinates) in the population or the
+    /// selected-curves figure, or -1: what a click there picks.
+    qint64 featureAt(const FigureView *view, QPointF at) const;
+
 Q_SIGNALS:
     /// A result (new or recomputed) is on screen.
     void resultShown();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     QWidget *buildContent();
@@ -112,6 +120,7 @@ private:
     FigureView *m_sharedCosine = nullptr;
     EvolutionSnapshotTab *m_snapshots = nullptr;
     QList<qint64> m_plotted;         ///< features on the curves figure
+    PlottedCurves m_populationCurves, m_selectedCurves; ///< for picking a curve by clicking it
     qint64 m_similarityFeature = -1; ///< feature of the similarity heatmap
 };
 
