@@ -5,9 +5,10 @@
 #include "common/torch_guard.h"
 #include "demo/feature_matching.h"
 #include "dictionaries/crosscoder.h"
+#include "dictionaries/crosscoderdictionary.h"
+#include "dictionaries/dictionaryloader.h"
 #include "evolution/evolutiondata.h"
 #include "evolution/evolutionsummary.h"
-#include "io/safetensors.h"
 #include "jobs/cancel.h"
 #include "jobs/progress.h"
 #include "models/transformermodel.h"
@@ -16,10 +17,8 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <functional>
 
-namespace fs = std::filesystem;
 
 namespace gb::demo {
 
@@ -143,26 +142,18 @@ Json saeFindings(const std::string &modelDir, const std::string &hook, const std
 {
     const auto model = TransformerModel::load(modelDir);
     const auto x = collectActivations(*model, w.ids, hook, 32, progress, cancel);
-    const Json cfg = Json::parseFile((fs::path(saeDir) / "cfg.json").string());
-    const auto weights = SafetensorsFile::open((fs::path(saeDir) / "sae_weights.safetensors").string());
+    const auto sae = loadDictionary(saeDir); // as the feature explorer reads it
     return torchGuard("SAE findings", [&] {
         at::InferenceMode guard;
-        const auto wEnc = weights->floatTensor("W_enc"), bEnc = weights->floatTensor("b_enc");
-        const auto wDec = weights->floatTensor("W_dec"), bDec = weights->floatTensor("b_dec");
-        // SAELens encode (spec-facts 3.5), apply_b_dec_to_input as the trainer saves it.
-        const auto pre = (x - bDec).matmul(wEnc) + bEnc;
-        at::Tensor f = at::relu(pre);
-        if (cfg.find("architecture")->toString() == "topk") {
-            const auto [v, i] = pre.topk(cfg.find("k")->toInt(), -1);
-            f = at::zeros_like(pre).scatter(-1, i, at::relu(v));
-        }
+        const auto out = sae->forward(x);
+        const at::Tensor &f = out.features;
         const auto phenomena = plantedPhenomena(w.tags, w.topics);
         const auto matches = bestMatches(f, phenomena, 3);
         const TokenPurity purity = tokenPurity(f, w.ids.reshape(-1), vocabSize);
         const auto active = f.gt(0);
         return Json::object()
             .set("tokens", x.size(0))
-            .set("explained_variance", explainedVariance(x, f.matmul(wDec) + bDec))
+            .set("explained_variance", explainedVariance(x, out.reconstruction))
             .set("l0", active.sum(1).to(at::kDouble).mean().item<double>())
             .set("live_features", active.any(0).sum().item<std::int64_t>())
             .set("token_features", std::int64_t(tokenFeatures(purity).size()))
@@ -179,25 +170,14 @@ struct CrosscoderEncoding {
     std::vector<double> explained;  ///< per snapshot
 };
 
-CrosscoderEncoding encodeCrosscoder(const Crosscoder &cc, const at::Tensor &x)
+CrosscoderEncoding encodeCrosscoder(const CrosscoderDictionary &cc, const at::Tensor &x)
 {
-    const std::int64_t s = cc.heads();
-    std::vector<double> scales;
-    for (std::int64_t i = 0; i < s; ++i)
-        scales.push_back(cc.inputScale(i));
-    const auto scale = at::tensor(scales, at::kDouble).to(at::kFloat).reshape({1, s, 1});
-    const auto xs = x * scale;
-    const auto wD = cc.decoderWeight();
-    const auto z = at::einsum("bsd,sdf->bf", {xs, cc.encoderWeight()}) + cc.encoderBias().sum(0);
-    const auto n = wD.norm(2, {2});
-    const auto threshold = cc.threshold();
-    const auto gate = threshold.defined() ? (z.unsqueeze(1) * n).gt(threshold) : z.gt(0).unsqueeze(1).expand({z.size(0), s, z.size(1)});
-    const auto f = z.unsqueeze(1) * gate; // [N, S, F]
-    const auto xHat = at::einsum("bsf,sfd->bsd", {f, wD}) + cc.decoderBias();
+    const auto f = cc.encode(x); // [N, S, F]: z where head s's gate is open, else 0
+    const auto xHat = cc.decode(f, x);
     CrosscoderEncoding e;
-    e.active = z * gate.any(1);
-    for (std::int64_t i = 0; i < s; ++i)
-        e.explained.push_back(explainedVariance(xs.select(1, i), xHat.select(1, i)));
+    e.active = std::get<0>(f.max(1)); // an open gate means z > 0, so the maximum over heads is z
+    for (std::int64_t i = 0; i < x.size(1); ++i)
+        e.explained.push_back(explainedVariance(x.select(1, i), xHat.select(1, i)));
     return e;
 }
 
@@ -238,13 +218,13 @@ Json crosscoderFindings(const std::vector<std::string> &modelDirs, const std::st
     const EvolutionSummary summary = summariseEvolution(data);
     return torchGuard("crosscoder findings", [&] {
         at::InferenceMode guard;
-        const CrosscoderEncoding e = encodeCrosscoder(*cc, at::stack(snapshots, 1));
+        const CrosscoderEncoding e = encodeCrosscoder(*CrosscoderDictionary::fromOpenMoss(cc), at::stack(snapshots, 1));
         const auto phenomena = plantedPhenomena(w.tags, w.topics);
         const auto matches = bestMatches(e.active, phenomena, 5);
         const TokenPurity purity = tokenPurity(e.active, w.ids.reshape(-1), vocabSize);
         Json emergence = Json::object();
         std::vector<std::int64_t> all;
-        for (std::int64_t f = 0; f < summary.maxNorm.size(); ++f)
+        for (std::int64_t f = 0; f < std::int64_t(summary.maxNorm.size()); ++f)
             all.push_back(f);
         emergence.set("all_live", emergenceOf(all, summary).set("list", Json::array()));
         emergence.set("token_features", emergenceOf(tokenFeatures(purity), summary));

@@ -5,6 +5,7 @@
 #include "common/torch_guard.h"
 #include "demo/annotated_tokens.h"
 #include "demo/demo_analysis.h"
+#include "demo/demo_scan.h"
 #include "demo/demo_workspace.h"
 #include "demo/side_task.h"
 #include "demo/tabular_data.h"
@@ -281,10 +282,10 @@ Json buildDemo(const DemoConfig &c, const std::string &outDir, Progress &progres
     Json report = Json::object();
     report.set("behaviour", side.behaviour);
     stage(timings, "findings_s", [&] {
-        Progress saeAnalysis = progress.nested(0.94, 0.96);
+        Progress saeAnalysis = progress.nested(0.94, 0.95);
         saeAnalysis.beginStage("matching SAE features to the planted phenomena", 0.0, 1.0);
         report.set("sae_findings", saeFindings(finalDir, c.hook, paths.sae, windows, vocabSize, saeAnalysis, cancel));
-        Progress ccAnalysis = progress.nested(0.96, 0.97);
+        Progress ccAnalysis = progress.nested(0.95, 0.96);
         ccAnalysis.beginStage("matching crosscoder features to the planted phenomena", 0.0, 1.0);
         report.set("crosscoder_findings",
                    crosscoderFindings(dirs, c.hook, paths.crosscoder, windows, vocabSize, ccAnalysis, cancel));
@@ -303,23 +304,26 @@ Json buildDemo(const DemoConfig &c, const std::string &outDir, Progress &progres
         .set("crosscoder", crosscoder.toJson())
         .set("tabular", tabular);
 
-    report.set("timings", timings);
-    Progress wsProgress = progress.nested(0.97, 1.0);
+    Progress wsProgress = progress.nested(0.96, 0.97);
     Json results = Json::object()
                        .set("language_model", lm.toJson())
                        .set("sae", sae.toJson())
                        .set("crosscoder", crosscoder.toJson())
                        .set("tabular", tabular)
                        .set("report", report);
-    stage(timings, "workspace_s", [&] {
-        writeDemoWorkspace(paths, c, results, wsProgress, cancel);
-        return 0;
-    });
+    const DemoArtifacts artifacts =
+        stage(timings, "workspace_s", [&] { return writeDemoWorkspace(paths, c, results, wsProgress, cancel); });
+    Progress scanProgress = progress.nested(0.97, 1.0);
+    scanProgress.beginStage("scanning the held-out corpus for the feature dashboards", 0.0, 1.0);
+    report.set("scans", stage(timings, "scan_s", [&] {
+                   return scanDemoCorpus(paths, c, artifacts, finalDir, scanProgress, cancel);
+               }));
     record(timings, "total_s",
            {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
             double(std::clock() - cpuStart) / CLOCKS_PER_SEC}); // the process's CPU: every thread
 
     report.set("timings", timings);
+    recordDemoRun(paths, c, artifacts, report);
     writeText(paths.report, report.dump(1));
     progress.flush();
     return report;

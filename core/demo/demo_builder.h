@@ -34,7 +34,8 @@ bool isDemoBuilt(const DemoPaths &paths);
 /// Pythia-architecture model trained with a Pythia-like checkpoint series, an SAE on the last
 /// checkpoint and a crosscoder over all checkpoints at the same hook, the tabular demos, the
 /// measurements of what the dictionaries found (report.json) and the workspace demo.gbx that
-/// registers all of it with the runs. A cancelled build resumes the language model from its last
+/// registers all of it with the runs, and corpus scans of the held-out documents for the feature
+/// dashboards (see scanDemoCorpus). A cancelled build resumes the language model from its last
 /// checkpoint when run again. Returns the report.
 Json buildDemo(const DemoConfig &config, const std::string &outDir, Progress &progress, const CancelToken &cancel);
 

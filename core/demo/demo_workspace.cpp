@@ -66,8 +66,8 @@ void removeWorkspaceFiles(const std::string &path)
 
 } // namespace
 
-void writeDemoWorkspace(const DemoPaths &paths, const DemoConfig &config, const Json &results, Progress &progress,
-                        const CancelToken &cancel)
+DemoArtifacts writeDemoWorkspace(const DemoPaths &paths, const DemoConfig &config, const Json &results, Progress &progress,
+                                 const CancelToken &cancel)
 {
     removeWorkspaceFiles(paths.workspace);
     Workspace ws = Workspace::open(paths.workspace, true);
@@ -92,7 +92,9 @@ void writeDemoWorkspace(const DemoPaths &paths, const DemoConfig &config, const 
     storeEvolutionData(ws, evolution, collectEvolutionData(*Crosscoder::open(paths.crosscoder), Progress::null(), cancel));
     ws.finishRun(evolution);
     progress.update(2, 3);
-    for (const Json &t : results.find("tabular")->toArray()) {
+    const auto &tabular = results.find("tabular")->toArray();
+    for (auto it = tabular.rbegin(); it != tabular.rend(); ++it) {
+        const Json &t = *it;
         const std::int64_t data = registerPath(ws, t.find("csv")->toString(), cancel);
         const std::int64_t mlp = registerPath(ws, t.find("model")->toString(), cancel);
         recordRun(ws, "train-tabular", Json::object().set("dataset", t.find("csv")->toString()), {{data, "dataset"}},
@@ -101,9 +103,16 @@ void writeDemoWorkspace(const DemoPaths &paths, const DemoConfig &config, const 
     const Json &report = *results.find("report");
     labelFeatures(ws, sae, *report.find("sae_findings"));
     labelFeatures(ws, crosscoder, *report.find("crosscoder_findings"));
-    recordRun(ws, "demo", params, {{train, "corpus"}, {scan, "scan_corpus"}, {model, "model"}, {sae, "sae"}, {crosscoder, "crosscoder"}},
-              {{"report", report}});
     progress.update(3, 3);
+    return DemoArtifacts{model, sae, crosscoder, scan, train};
+}
+
+void recordDemoRun(const DemoPaths &paths, const DemoConfig &config, const DemoArtifacts &a, const Json &report)
+{
+    Workspace ws = Workspace::open(paths.workspace);
+    recordRun(ws, "demo", config.toJson(),
+              {{a.trainCorpus, "corpus"}, {a.scanCorpus, "scan_corpus"}, {a.model, "model"}, {a.sae, "sae"}, {a.crosscoder, "crosscoder"}},
+              {{"report", report}});
 }
 
 } // namespace gb::demo

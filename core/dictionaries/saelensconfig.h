@@ -40,6 +40,14 @@ struct SaeLensConfig {
     /// unknown architecture / activation / normalisation, apply_b_dec_to_input on a transcoder,
     /// a transcoder without hook_name_out.
     static SaeLensConfig fromJson(const Json &cfg, const std::string &source);
+
+    /// The v6 cfg.json that fromJson reads back as this configuration (the same field names):
+    /// architecture, d_in, d_sae (d_out, hook_name_out for transcoders), apply_b_dec_to_input,
+    /// normalize_activations (with norm_scaling_factor when set), reshape_activations, k and
+    /// rescale_acts_by_decoder_norm for topk, and under "metadata" model_name, hook_name,
+    /// hook_head_index, context_size, prepend_bos and sae_lens_version. Writers add their own
+    /// keys (e.g. training facts) to the result. Gated, JumpReLU and BatchTopK are read-only.
+    Json toJson() const;
 };
 
 /// The SAELens architectures Glassbox reads, for messages and the UI.

@@ -5,6 +5,7 @@
 #include "common/random.h"
 #include "common/torch_guard.h"
 #include "common/version.h"
+#include "dictionaries/saelensconfig.h"
 #include "io/atomic_file.h"
 #include "io/safetensors.h"
 #include "jobs/cancel.h"
@@ -94,33 +95,28 @@ void writeText(const std::string &path, const std::string &text)
     f.commit();
 }
 
+/// cfg.json through the dictionaries' SAELens writer (what the loader reads back), plus the
+/// training facts SAELens also records (l1_coefficient, dataset_path, training version).
 Json saeLensConfig(std::int64_t d, const SaeTrainOptions &o, const SaeProvenance &p, const SaeTrainResult &r)
 {
     const bool topk = o.architecture == SaeTrainOptions::Architecture::TopK;
-    Json meta = Json::object();
-    meta.set("model_name", p.modelName)
-        .set("hook_name", p.hookName)
-        .set("hook_head_index", nullptr)
-        .set("context_size", p.contextSize)
-        .set("prepend_bos", false)
-        .set("dataset_path", p.datasetPath)
-        // The layout version (v6 nests metadata); SAELens decides how to read a cfg.json by it.
-        .set("sae_lens_version", "6.0.0")
-        .set("sae_lens_training_version", "glassbox " + std::string(appVersion()));
-    Json cfg = Json::object();
-    cfg.set("architecture", topk ? "topk" : "standard")
-        .set("d_in", d)
-        .set("d_sae", o.features)
-        .set("dtype", "float32")
-        .set("device", "cpu")
-        .set("apply_b_dec_to_input", true)
-        .set("normalize_activations", "none")
-        .set("reshape_activations", "none");
-    if (topk)
-        cfg.set("k", o.k).set("rescale_acts_by_decoder_norm", false);
-    else
-        cfg.set("l1_coefficient", o.l1Coefficient);
+    SaeLensConfig c;
+    c.info.architecture = topk ? "topk" : "standard";
+    c.info.dIn = c.info.dOut = d;
+    c.info.dSae = o.features;
+    c.info.hookIn = c.info.hookOut = p.hookName;
+    c.info.modelName = p.modelName;
+    c.info.contextSize = p.contextSize;
+    c.info.prependBos = false; // windows are cut from the token stream
+    c.spec.activation = topk ? SaeSpec::Activation::TopK : SaeSpec::Activation::ReLU;
+    c.spec.k = topk ? o.k : 0;
+    c.spec.subtractDecoderBias = true;
+    Json cfg = c.toJson();
+    Json meta = *cfg.find("metadata");
+    meta.set("dataset_path", p.datasetPath).set("sae_lens_training_version", "glassbox " + std::string(appVersion()));
     cfg.set("metadata", std::move(meta));
+    if (!topk)
+        cfg.set("l1_coefficient", o.l1Coefficient);
     cfg.set("glassbox_training", Json::object()
                                      .set("options", o.toJson())
                                      .set("input_scale_folded", r.inputScale)

@@ -7,6 +7,8 @@
 #include "demooffer.h"
 #include "dictionaries/crosscoder.h"
 #include "evolution/evolutiondata.h"
+#include "features/scandata.h"
+#include "featuredashboard.h"
 #include "io/csv.h"
 #include "io/inspect.h"
 #include "io/json.h"
@@ -18,7 +20,11 @@
 #include "models/torchscript_model.h"
 #include "models/transformermodel.h"
 #include "pages/evolutionpage.h"
+#include "pages/attributionpage.h"
 #include "pages/evolutionresult.h"
+#include "pages/featuresdashboardtab.h"
+#include "pages/featurespage.h"
+#include "pages/featuresstate.h"
 #include "pages/tabularpage.h"
 #include "store/workspace.h"
 #include "tabular/pdp.h"
@@ -80,6 +86,7 @@ private Q_SLOTS:
     void dictionariesOpen();
     void tabularModelsOpen();
     void workspaceRegistersEverything();
+    void scansFillTheDashboards();
     void reportHasTheFindings();
     void deterministic();
     void trainCommands();
@@ -202,16 +209,92 @@ void TestDemo::workspaceRegistersEverything()
     std::set<std::string> runs;
     for (const auto &r : ws.runs())
         runs.insert(r.kind);
-    for (const char *k : {"train-lm", "train-sae", "train-crosscoder", "train-tabular", "evolution", "demo"})
+    for (const char *k : {"train-lm", "train-sae", "train-crosscoder", "train-tabular", "evolution", "scan", "demo"})
         QVERIFY2(runs.count(k), k);
     QVERIFY(ws.checkIntegrity());
+}
+
+namespace {
+
+/// The demo's scans: (run, dictionary path, extra) in run order.
+struct DemoScanRun {
+    std::int64_t id;
+    std::string model, dictionary, corpus;
+    gb::Json params;
+};
+
+std::vector<DemoScanRun> demoScans(const gb::Workspace &ws)
+{
+    std::vector<DemoScanRun> out;
+    for (const auto &r : ws.runs("scan")) {
+        DemoScanRun s{r.id, {}, {}, {}, gb::Json::parse(r.paramsJson)};
+        const auto withInputs = ws.run(r.id); // runs() leaves the inputs out
+        for (const auto &[id, role] : withInputs->inputs)
+            (role == "model" ? s.model : role == "dictionary" ? s.dictionary : s.corpus) = ws.artifact(id)->path;
+        if (r.status == gb::RunRecord::Status::Finished)
+            out.push_back(s);
+    }
+    return out;
+}
+
+} // namespace
+
+// The corpus scans the demo stores: the crosscoder's last head, then the SAE, both with the final
+// checkpoint over the held-out corpus; every window of scan.txt is in, and features have top
+// examples and histograms that add up to their firing counts.
+void TestDemo::scansFillTheDashboards()
+{
+    const gb::demo::DemoPaths paths(m_out.toStdString());
+    const auto ws = gb::Workspace::open(paths.workspace);
+    const auto scans = demoScans(ws);
+    QCOMPARE(scans.size(), std::size_t(2));
+    const std::string finalModel = paths.finalCheckpoint(m_config.lm.steps);
+    for (const auto &s : scans) {
+        QCOMPARE(s.model, finalModel);
+        QCOMPARE(s.corpus, paths.corpusScan);
+    }
+    QCOMPARE(scans[0].dictionary, paths.crosscoder);
+    QCOMPARE(scans[0].params.find("extra")->find("head")->toInt(), std::int64_t(m_config.lm.checkpoints - 1));
+    QCOMPARE(scans[1].dictionary, paths.sae);
+    QCOMPARE(scans[1].params.find("settings")->find("context")->toInt(), std::int64_t(m_config.scanContext));
+    const gb::ScanData scan = gb::ScanData::load(ws, scans[1].id);
+    QVERIFY(scan.finished());
+    // Every held-out document is one or more windows; the counted tokens are all of them.
+    const gb::Json report = readJson(QDir(m_out).filePath(QStringLiteral("report.json")));
+    QVERIFY(scan.windows() >= m_config.scanDocuments);
+    QCOMPARE(std::int64_t(scan.stats().tokens()), report.find("scans")->find("sae")->find("tokens")->toInt());
+    QCOMPARE(scan.stats().features(), std::int64_t(m_config.sae.features));
+    int filled = 0;
+    for (std::int64_t f = 0; f < scan.stats().features(); ++f) {
+        if (scan.stats().count(f) == 0)
+            continue;
+        ++filled;
+        const auto top = scan.stats().top(f);
+        QVERIFY(!top.empty() && top.size() <= std::size_t(m_config.scanTopK));
+        QCOMPARE(float(scan.stats().maxActivation(f)), top.front().value);
+        std::uint64_t inHistogram = 0;
+        for (const auto c : scan.stats().histogram(f))
+            inHistogram += c;
+        QCOMPARE(inHistogram, scan.stats().count(f));
+    }
+    QVERIFY2(filled > m_config.sae.features / 2, qPrintable(QString::number(filled)));
+    // The CLI's scan with the same inputs and settings is the same run: nothing to do.
+    const auto again = gbtest::runCli({QStringLiteral("scan"), QStringLiteral("--model"), QString::fromStdString(finalModel),
+                                       QStringLiteral("--dictionary"), QString::fromStdString(paths.sae), QStringLiteral("--corpus"),
+                                       QString::fromStdString(paths.corpusScan), QStringLiteral("--workspace"),
+                                       QString::fromStdString(paths.workspace), QStringLiteral("--context"),
+                                       QString::number(m_config.scanContext), QStringLiteral("--no-bos")});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+    const gb::Json cli = gb::Json::parse(again.out.toStdString());
+    QCOMPARE(cli.find("run_id")->toInt(), scans[1].id);
+    QVERIFY(cli.find("already_finished")->toBool());
 }
 
 void TestDemo::reportHasTheFindings()
 {
     const gb::Json report = readJson(QDir(m_out).filePath(QStringLiteral("report.json")));
     for (const char *stage : {"corpus_s", "tokenizer_s", "language_model_s", "sae_s", "crosscoder_s", "tabular_s",
-                              "behaviour_s", "findings_s", "workspace_s", "total_s"})
+                              "behaviour_s", "findings_s", "workspace_s", "scan_s", "total_s"})
         QVERIFY2(report.find("timings")->find(stage), stage);
     const auto &behaviour = report.find("behaviour")->toArray();
     QCOMPARE(behaviour.size(), std::size_t(m_config.lm.checkpoints));
@@ -334,21 +417,69 @@ void TestDemo::appBuildsOnFirstStartAndOpens()
 }
 
 // The window on the demo workspace, page by page (screenshots in build/screenshots/demo-*.png):
-// the evolution page shows the stored run at once, the tabular page computes on the demo MLP.
+// every page opens the demo's artifacts by itself: the features page the final model and the SAE
+// with its scan selected (a dashboard with top examples), the attribution page the final model
+// with the SAE offered for the feature target, the evolution page the stored run of the
+// crosscoder over the checkpoints, the tabular page the Friedman #1 MLP and its CSV.
 void TestDemo::everyPageOnTheDemo()
 {
+    const gb::demo::DemoPaths paths(m_out.toStdString());
+    const QString finalModel = QString::fromStdString(paths.finalCheckpoint(m_config.lm.steps));
     gb::AppContext ctx;
     QVERIFY(ctx.openWorkspace(QDir(m_out).filePath(QStringLiteral("demo.gbx")), false).isEmpty());
     gb::MainWindow window(ctx);
     window.resize(1400, 900);
     window.show();
+    QSignalSpy errors(&ctx, &gb::AppContext::errorReported);
+
     auto *evolution = window.findChild<gb::EvolutionPage *>();
     QTRY_VERIFY_WITH_TIMEOUT(evolution->result() && !evolution->isBusy(), 60000);
+    QCOMPARE(evolution->result()->data->heads, std::int64_t(m_config.lm.checkpoints));
+    QCOMPARE(evolution->result()->crosscoderPath, QString::fromStdString(paths.crosscoder));
+
+    auto *features = window.findChild<gb::FeaturesPage *>();
+    QVERIFY(features);
+    const auto ws = gb::Workspace::open(paths.workspace);
+    const auto scans = demoScans(ws);
+    QVERIFY(!scans.empty());
+    QTRY_VERIFY_WITH_TIMEOUT(features->state().target().valid() && features->state().scanRun() > 0, 60000);
+    QCOMPARE(features->state().target().modelPath, finalModel);
+    QCOMPARE(features->state().target().dictionaryPath, QString::fromStdString(paths.sae));
+    QCOMPARE(features->state().scanRun(), scans.back().id);
+    const gb::ScanData scan = gb::ScanData::load(ws, scans.back().id);
+    std::int64_t busiest = 0;
+    for (std::int64_t f = 1; f < scan.stats().features(); ++f)
+        if (scan.stats().count(f) > scan.stats().count(busiest))
+            busiest = f;
+    features->tabs()->setCurrentWidget(features->dashboardTab());
+    features->dashboardTab()->showFeature(busiest);
+    QTRY_VERIFY_WITH_TIMEOUT(features->dashboardTab()->view()->dashboard()
+                                 && features->dashboardTab()->view()->dashboard()->data().feature == busiest
+                                 && ctx.jobs().activeCount() == 0,
+                             120000);
+    const gb::FeatureDashboardData &d = features->dashboardTab()->view()->dashboard()->data();
+    QVERIFY(!d.top.empty());
+    QCOMPARE(d.count, scan.stats().count(busiest));
+    QCOMPARE(d.top.front().value, scan.stats().top(busiest).front().value);
+
+    auto *attribution = window.findChild<gb::AttributionPage *>();
+    QVERIFY(attribution);
+    QTRY_VERIFY_WITH_TIMEOUT(attribution->hasModel() && attribution->hasDictionary() && !attribution->isBusy(), 60000);
+    QCOMPARE(attribution->modelPath(), finalModel);
+
     auto *tabular = window.findChild<gb::TabularPage *>();
     QVERIFY(tabular);
-    tabular->openInputs(m_out + QStringLiteral("/tabular/friedman1_mlp.pt"), m_out + QStringLiteral("/tabular/friedman1.csv"));
     QTRY_VERIFY_WITH_TIMEOUT(tabular->lastRunId() > 0 && ctx.jobs().activeCount() == 0, 120000);
     QCOMPARE(tabular->featureList()->topLevelItemCount(), 10);
+    std::set<std::string> tabularInputs;
+    const auto tabularRun = ws.run(tabular->lastRunId());
+    QVERIFY(tabularRun);
+    for (const auto &[id, role] : tabularRun->inputs)
+        tabularInputs.insert(ws.artifact(id)->path);
+    QVERIFY(tabularInputs.count(m_out.toStdString() + "/tabular/friedman1_mlp.pt"));
+    QVERIFY(tabularInputs.count(m_out.toStdString() + "/tabular/friedman1.csv"));
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.front().front().toString()));
+
     const QString dir = QDir(gbtest::buildDir()).filePath(QStringLiteral("screenshots"));
     QDir().mkpath(dir);
     for (int i = 0; i < window.pages()->count(); ++i) {

@@ -69,6 +69,8 @@ private Q_SLOTS:
     void configLayouts();
     void configErrors_data();
     void configErrors();
+    void configWriterRoundTrips_data();
+    void configWriterRoundTrips();
     void brokenFolders_data();
     void brokenFolders();
 };
@@ -305,6 +307,81 @@ void TestDictionaryFiles::configErrors()
     QFETCH(QString, json);
     QFETCH(QString, needle);
     GB_VERIFY_THROWS(SaeLensConfig::fromJson(Json::parse(json.toStdString()), "cfg.json"), needle.toStdString());
+}
+
+// The writer (the SAE trainer's cfg.json) against the reader: every field it writes comes back,
+// under SAELens' v6 names.
+void TestDictionaryFiles::configWriterRoundTrips_data()
+{
+    QTest::addColumn<QString>("architecture");
+    QTest::addColumn<int>("norm");
+    QTest::addColumn<bool>("hookZ");
+    QTest::addColumn<int>("headIndex");
+    QTest::addColumn<double>("scalingFactor"); // 0 = none
+    using N = gb::SaeSpec::Norm;
+    QTest::addRow("standard") << "standard" << int(N::None) << false << -1 << 0.0;
+    QTest::addRow("topk") << "topk" << int(N::None) << false << -1 << 0.0;
+    QTest::addRow("transcoder") << "transcoder" << int(N::None) << false << -1 << 0.0;
+    QTest::addRow("hook_z, constant norm, one head") << "standard" << int(N::PerToken) << true << 3 << 0.0;
+    QTest::addRow("layer norm") << "standard" << int(N::LayerNorm) << false << -1 << 0.0;
+    QTest::addRow("expected average with its factor") << "standard" << int(N::None) << false << -1 << 2.5;
+}
+
+void TestDictionaryFiles::configWriterRoundTrips()
+{
+    QFETCH(QString, architecture);
+    QFETCH(int, norm);
+    QFETCH(bool, hookZ);
+    QFETCH(int, headIndex);
+    QFETCH(double, scalingFactor);
+    using A = gb::SaeSpec::Activation;
+    SaeLensConfig c;
+    c.info.architecture = architecture.toStdString();
+    const bool transcoder = architecture == QLatin1String("transcoder");
+    c.info.kind = transcoder ? gb::DictionaryKind::Transcoder : gb::DictionaryKind::Sae;
+    c.info.dIn = 6;
+    c.info.dSae = 20;
+    c.info.dOut = transcoder ? 5 : 6;
+    c.info.hookIn = hookZ ? "blocks.1.attn.hook_z" : "blocks.1.hook_resid_pre";
+    c.info.hookOut = transcoder ? "blocks.1.hook_mlp_out" : c.info.hookIn;
+    c.info.hookHeadIndex = headIndex;
+    c.info.modelName = "tiny";
+    c.info.contextSize = 96;
+    c.info.prependBos = false;
+    c.spec.activation = architecture == QLatin1String("topk") ? A::TopK : A::ReLU;
+    c.spec.k = c.spec.activation == A::TopK ? 4 : 0;
+    c.spec.scaleByDecoderNorm = c.spec.activation == A::TopK;
+    c.spec.subtractDecoderBias = !transcoder;
+    c.spec.norm = gb::SaeSpec::Norm(norm);
+    c.spec.hookZ = hookZ;
+    if (scalingFactor > 0)
+        c.normScalingFactor = scalingFactor;
+
+    const Json j = c.toJson();
+    QCOMPARE(j.find("metadata")->find("hook_name")->toString(), c.info.hookIn);
+    QCOMPARE(j.find("metadata")->find("sae_lens_version")->toString(), std::string("6.0.0"));
+    const SaeLensConfig r = SaeLensConfig::fromJson(Json::parse(j.dump()), "written cfg.json");
+    QVERIFY(!r.flatLayout);
+    QCOMPARE(r.info.architecture, c.info.architecture);
+    QCOMPARE(int(r.info.kind), int(c.info.kind));
+    QCOMPARE(r.info.dIn, c.info.dIn);
+    QCOMPARE(r.info.dSae, c.info.dSae);
+    QCOMPARE(r.info.dOut, c.info.dOut);
+    QCOMPARE(r.info.hookIn, c.info.hookIn);
+    QCOMPARE(r.info.hookOut, c.info.hookOut);
+    QCOMPARE(r.info.hookHeadIndex, std::int64_t(headIndex));
+    QCOMPARE(r.info.modelName, c.info.modelName);
+    QCOMPARE(r.info.contextSize, c.info.contextSize);
+    QCOMPARE(r.info.prependBos, false);
+    QCOMPARE(int(r.spec.activation), int(c.spec.activation));
+    QCOMPARE(r.spec.k, c.spec.k);
+    QCOMPARE(r.spec.scaleByDecoderNorm, c.spec.scaleByDecoderNorm);
+    QCOMPARE(r.spec.subtractDecoderBias, c.spec.subtractDecoderBias);
+    QCOMPARE(int(r.spec.norm), norm);
+    QCOMPARE(r.spec.hookZ, hookZ);
+    QCOMPARE(r.normScalingFactor.has_value(), scalingFactor > 0);
+    if (scalingFactor > 0)
+        QCOMPARE(*r.normScalingFactor, scalingFactor);
 }
 
 void TestDictionaryFiles::brokenFolders_data()

@@ -7,6 +7,7 @@
 #include "figureview.h"
 #include "jobrunner.h"
 #include "tokenstripview.h"
+#include "workspacepicks.h"
 
 #include "common/error.h"
 #include "dictionaries/sparsedictionary.h"
@@ -111,6 +112,19 @@ AttributionPage::AttributionPage(AppContext &ctx, QWidget *parent)
             openModel(QString::fromStdString(loaded.front().path));
     });
     connect(&ctx.jobs(), &JobRunner::jobChanged, this, &AttributionPage::onJobChanged);
+    connect(&ctx, &AppContext::workspaceChanged, this, &AttributionPage::openFromWorkspace);
+    openFromWorkspace();
+}
+
+void AttributionPage::openFromWorkspace()
+{
+    const Workspace *ws = ctx().workspace();
+    if (!ws || m_lm || !m_pending.isEmpty())
+        return;
+    const auto scan = latestScan(*ws);
+    const QString model = scan ? scan->model : latestArtifactPath(*ws, "model");
+    if (!model.isEmpty())
+        openModel(model);
 }
 
 AttributionPage::~AttributionPage() = default;
@@ -326,7 +340,15 @@ void AttributionPage::onModelLoaded(std::shared_ptr<const LoadedLm> lm)
     m_controls->setBaselineTokens(m_lm->baselineTokens);
     showContent();
     refreshPrompt();
+    if (const Workspace *ws = ctx().workspace(); ws && !m_dictionary)
+        if (const auto scan = latestScan(*ws); scan && scan->head < 0 && QFileInfo(scan->model) == QFileInfo(m_lm->path))
+            openDictionary(scan->dictionary, false);
     Q_EMIT modelLoaded();
+}
+
+QString AttributionPage::modelPath() const
+{
+    return m_lm ? m_lm->path : QString();
 }
 
 void AttributionPage::setPrompt(const QString &text)
@@ -346,7 +368,7 @@ void AttributionPage::setFoil(const QString &token)
     m_foil->setText(token);
 }
 
-void AttributionPage::openDictionary(const QString &dir)
+void AttributionPage::openDictionary(const QString &dir, bool makeTarget)
 {
     if (!m_lm) {
         ctx().reportError(tr("Attribution: open the model the dictionary belongs to first"));
@@ -357,12 +379,14 @@ void AttributionPage::openDictionary(const QString &dir)
     const quint64 job = ctx().jobs().submit(
         tr("Load dictionary %1").arg(QFileInfo(abs).fileName()), QStringLiteral("attribution-dictionary"),
         [abs, lm](Progress &, const CancelToken &) -> std::any { return loadFeatureDictionary(abs, *lm); }, this,
-        [this, abs](std::any out) {
+        [this, abs, makeTarget](std::any out) {
             m_dictionary = std::any_cast<std::shared_ptr<const SparseDictionary>>(std::move(out));
             m_dictionaryLabel->setText(tr("%1 (%2, %n feature(s))", nullptr, int(m_dictionary->dSae()))
                                            .arg(abs, QString::fromStdString(m_dictionary->hookIn())));
             m_feature->setRange(0, int(m_dictionary->dSae() - 1));
             m_feature->setEnabled(true);
+            if (!makeTarget)
+                return;
             AttributionSettings s = m_controls->settings();
             s.kind = "feature";
             m_controls->setSettings(s);

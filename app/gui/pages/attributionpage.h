@@ -53,8 +53,10 @@ public:
     /// The explained token and foil as typed: an id, "#id" or one token's text; "" = no foil.
     void setTarget(const QString &token);
     void setFoil(const QString &token);
-    /// Loads an SAE / transcoder folder in a job and makes "SAE feature activation" the target.
-    void openDictionary(const QString &dir);
+    /// Loads an SAE / transcoder folder in a job and, with `makeTarget`, makes "SAE feature
+    /// activation" the target (else it is offered and the target stays).
+    void openDictionary(const QString &dir, bool makeTarget = true);
+    bool hasDictionary() const { return bool(m_dictionary); }
     void setFeature(qint64 feature);
     AttributionControls *controls() const { return m_controls; }
     /// Attributes the current target with the controls' methods (a job).
@@ -65,6 +67,7 @@ public:
 
     bool isBusy() const { return !m_pending.isEmpty(); }
     bool hasModel() const { return bool(m_lm); }
+    QString modelPath() const;
     TokenStripView *strip() const { return m_strip; }
     FigureView *faithfulnessView() const { return m_faithfulness; }
     FigureView *generationView() const { return m_generation; }
@@ -83,6 +86,9 @@ private:
     void chooseFolder();
     void onArtifactRequested(qint64 id);
     void onModelLoaded(std::shared_ptr<const LoadedLm> lm);
+    /// A workspace was opened: without a model of its own, the page opens the model of the
+    /// workspace's latest corpus scan (else its latest model) and offers that scan's dictionary.
+    void openFromWorkspace();
     /// Re-tokenises the prompt and asks the model for its likely next tokens.
     void refreshPrompt();
     /// Reads the prompt, tokens and settings; false (and the error in the banner) on bad input.

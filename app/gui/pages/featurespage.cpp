@@ -10,6 +10,7 @@
 #include "featuressteertab.h"
 #include "jobrunner.h"
 #include "modelcache.h"
+#include "workspacepicks.h"
 
 #include "store/workspace.h"
 
@@ -25,6 +26,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 
 namespace gb {
 
@@ -102,14 +104,32 @@ FeaturesPage::FeaturesPage(AppContext &ctx, QWidget *parent)
     connect(&ctx, &AppContext::modelsChanged, this, &FeaturesPage::refreshModels);
     connect(&ctx, &AppContext::artifactsChanged, this, &FeaturesPage::refreshModels);
     connect(&ctx, &AppContext::artifactsChanged, this, &FeaturesPage::refreshDictionaries);
-    connect(&ctx, &AppContext::workspaceChanged, this, &FeaturesPage::refreshModels);
-    connect(&ctx, &AppContext::workspaceChanged, this, &FeaturesPage::refreshDictionaries);
+    connect(&ctx, &AppContext::workspaceChanged, this, &FeaturesPage::openFromWorkspace);
     connect(&ctx, &AppContext::openArtifactRequested, this, [this](qint64 id) {
         if (const Workspace *ws = this->ctx().workspace())
             if (const auto a = ws->artifact(id); a && a->kind == "dictionary")
                 openDictionary(QString::fromStdString(a->path));
     });
     connect(&ctx, &AppContext::showFeatureRequested, this, &FeaturesPage::showFeature);
+    openFromWorkspace();
+}
+
+// The model and dictionary of the workspace's latest finished scan, so its dashboards open
+// filled (the Scans tab selects that scan); without a scan, the latest registered ones.
+void FeaturesPage::openFromWorkspace()
+{
+    m_state->setTarget(FeatureTarget{}, DictionarySummary{}); // the previous workspace's
+    m_pendingDictionary.clear();
+    m_pendingHead = -1;
+    m_headHook->clear();
+    const Workspace *ws = ctx().workspace();
+    if (const auto scan = ws ? latestScan(*ws) : std::nullopt) {
+        m_pendingModel = scan->model;
+        m_pendingDictionary = scan->dictionary;
+        m_pendingHead = scan->head;
+        m_headHook->setText(scan->headHook);
+        setProcessing(scan->processing);
+    }
     refreshModels();
     refreshDictionaries();
 }
@@ -207,6 +227,7 @@ void FeaturesPage::refreshModels()
 void FeaturesPage::refreshDictionaries()
 {
     const QString current = m_state->dictionary().path;
+    const bool none = current.isEmpty() && m_loadingDictionary.isEmpty();
     m_dictionary->clear();
     if (const Workspace *ws = ctx().workspace())
         for (const Artifact &a : ws->artifacts("dictionary")) {
@@ -218,7 +239,9 @@ void FeaturesPage::refreshDictionaries()
         m_dictionary->addItem(QFileInfo(current).fileName(), current);
     m_dictionary->setCurrentIndex(m_dictionary->findData(current));
     // A dictionary registered through File > Open Dictionary becomes current if none is.
-    if (current.isEmpty() && m_dictionary->count() > 0)
+    if (none && !m_pendingDictionary.isEmpty())
+        openDictionary(std::exchange(m_pendingDictionary, QString()));
+    else if (none && m_dictionary->count() > 0)
         openDictionary(m_dictionary->itemData(m_dictionary->count() - 1).toString());
     updateEmptyState();
 }
@@ -229,12 +252,14 @@ void FeaturesPage::openDictionary(const QString &path)
         return;
     const QString absolute = QFileInfo(path).absoluteFilePath();
     auto session = m_state->session();
+    m_loadingDictionary = absolute;
     ctx().showStatus(tr("Loading dictionary %1\u2026").arg(QFileInfo(absolute).fileName()));
     ctx().jobs().submit(
         tr("Open dictionary %1").arg(QFileInfo(absolute).fileName()), QStringLiteral("features-dictionary"),
         [session, absolute](Progress &, const CancelToken &) -> std::any { return session->openDictionary(absolute); }, this,
         [this, absolute](std::any result) {
             const auto summary = std::any_cast<DictionarySummary>(std::move(result));
+            m_loadingDictionary.clear();
             const Workspace *ws = ctx().workspace();
             if (ws && !ws->artifactByPath(absolute.toStdString()))
                 ctx().registerArtifact(absolute); // for labels and scans; refreshDictionaries follows
@@ -247,14 +272,19 @@ void FeaturesPage::openDictionary(const QString &path)
             m_headHook->setVisible(crosscoder);
             if (crosscoder) {
                 m_head->setRange(0, int(summary.headNames.size()) - 1);
-                m_head->setValue(int(summary.headNames.size()) - 1); // the last snapshot: the trained model
+                // The scanned head, else the last snapshot: the trained model.
+                m_head->setValue(m_pendingHead >= 0 ? m_pendingHead : int(summary.headNames.size()) - 1);
+                m_pendingHead = -1;
                 if (m_headHook->text().isEmpty())
                     m_headHook->setText(summary.hookIn.isEmpty() ? QStringLiteral("blocks.6.hook_resid_post") : summary.hookIn);
             }
             m_state->setTarget(FeatureTarget{}, summary);
             applyTarget();
         },
-        [this](const QString &message, bool) { ctx().reportError(message); });
+        [this](const QString &message, bool) {
+            m_loadingDictionary.clear();
+            ctx().reportError(message);
+        });
 }
 
 void FeaturesPage::applyTarget()

@@ -47,6 +47,8 @@ public:
                      const QString &hook = QString());
 
 private:
+    /// A workspace was opened: show what it was last used for (see openFromWorkspace in .cpp).
+    void openFromWorkspace();
     void refreshModels();
     void refreshDictionaries();
     void applyTarget();
@@ -70,6 +72,9 @@ private:
     FeaturesScanTab *m_scans;
     QString m_pendingModel; ///< opened by path, current once its artifact is registered
     QMetaObject::Connection m_pendingFeature; ///< a showFeature() waiting for its loads
+    QString m_pendingDictionary; ///< to open when the dictionary list is refreshed
+    int m_pendingHead = -1;      ///< crosscoder head to select once its dictionary is loaded
+    QString m_loadingDictionary; ///< being opened by a job (counts as current meanwhile)
 };
 
 } // namespace gb

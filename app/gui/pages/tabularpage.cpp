@@ -8,6 +8,7 @@
 #include "store/workspace.h"
 #include "tabular/resultjson.h"
 #include "tabularfigures.h"
+#include "workspacepicks.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -86,7 +87,20 @@ TabularPage::TabularPage(AppContext &ctx, QWidget *parent)
         if (a && (a->kind == "tabular_model" || (a->kind == "dataset" && QString::fromStdString(a->path).endsWith(QStringLiteral(".csv")))))
             openInputs(a->kind == "tabular_model" ? qs(a->path) : m_modelPath, a->kind == "dataset" ? qs(a->path) : m_dataPath);
     });
+    connect(&ctx, &AppContext::workspaceChanged, this, &TabularPage::openFromWorkspace);
     refreshArtifacts();
+    openFromWorkspace();
+}
+
+void TabularPage::openFromWorkspace()
+{
+    const Workspace *ws = ctx().workspace();
+    if (!ws)
+        return;
+    const QString model = latestArtifactPath(*ws, "tabular_model");
+    const QString data = latestArtifactPath(*ws, "dataset", QStringLiteral(".csv"));
+    if (!model.isEmpty() && !data.isEmpty())
+        openInputs(model, data);
 }
 
 QWidget *TabularPage::buildControls()

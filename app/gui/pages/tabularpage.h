@@ -52,6 +52,8 @@ public:
     qint64 lastRunId() const { return m_runId; }
 
 private:
+    /// A workspace was opened: its latest tabular model and CSV data set, when it has both.
+    void openFromWorkspace();
     QWidget *buildControls();
     QWidget *buildPlotArea();
     void connectControls();
