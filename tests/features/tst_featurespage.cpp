@@ -22,11 +22,13 @@
 #include "dictionaries/dictionaryloader.h"
 #include "dictionaries/sparsedictionary.h"
 #include "features/scandata.h"
+#include "io/json.h"
 #include "store/workspace.h"
 
 #include <QDir>
 #include <QLabel>
 #include <QListWidget>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -54,6 +56,35 @@ at::Tensor reference(const ScanFixture &f, const std::vector<qint64> &ids)
     o.capture = {dict->hookIn()};
     o.logits = false;
     return dict->encode(model->forward(in, o).hook(dict->hookIn())[0]);
+}
+
+/// Checks that the page stored `figure` as run `run`'s "figure" and that `glassbox-cli render`
+/// re-renders it from the workspace alone (no model loaded) to the same pixels as the app's export.
+void checkStoredFigure(const gb::AppContext &ctx, qint64 run, const std::string &kind, gb::plots::Figure &figure)
+{
+    QVERIFY(run > 0);
+    const auto record = ctx.workspace()->run(run);
+    QVERIFY(record);
+    QCOMPARE(record->kind, kind);
+    QCOMPARE(record->inputs.size(), std::size_t(2)); // model and dictionary, with their hashes
+    const auto stored = ctx.workspace()->result(run, "figure");
+    QVERIFY(stored);
+    QCOMPARE(QByteArray::fromStdString(*stored), figure.dataJson());
+
+    const QString out = shot(QStringLiteral("features-render-%1.png").arg(QString::fromStdString(kind)));
+    QProcess cli;
+    cli.start(buildDir() + QStringLiteral("/app/glassbox-cli"),
+              {QStringLiteral("render"), QStringLiteral("--workspace"), ctx.workspacePath(), QStringLiteral("--run"), QString::number(run),
+               QStringLiteral("--out"), out, QStringLiteral("--dpi"), QStringLiteral("100"), QStringLiteral("--quiet")});
+    QVERIFY(cli.waitForFinished(120000));
+    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+    const gb::Json j = gb::Json::parse(cli.readAllStandardOutput().toStdString(), "render output");
+    QCOMPARE(j.find("figure_kind")->toString(), figure.kind().toStdString());
+    gb::plots::ExportOptions o;
+    o.format = gb::plots::ExportFormat::Png;
+    o.dpi = 100;
+    const QImage app = gb::plots::FigureExporter::toImage(figure, o).convertToFormat(QImage::Format_ARGB32);
+    QCOMPARE(QImage(out).convertToFormat(QImage::Format_ARGB32), app);
 }
 
 void settle(gb::AppContext &ctx)
@@ -244,6 +275,11 @@ void TestFeaturesPage::promptDashboardSearchSteer()
     QVERIFY(!steering->data().continuationBefore.isEmpty());
     QVERIFY(!steering->data().continuationAfter.contains(QChar(0xFFFD)));
     QVERIFY(page.grab().save(shot(QStringLiteral("features-page-steer.png"))));
+
+    // Each view was stored with its run; `glassbox-cli render --run` redraws it without the model.
+    checkStoredFigure(ctx, page.promptTab()->runId(), "prompt_features", *page.promptTab()->heatmap()->figure());
+    checkStoredFigure(ctx, page.dashboardTab()->runId(), "feature_dashboard", *page.dashboardTab()->view()->dashboard());
+    checkStoredFigure(ctx, page.steerTab()->runId(), "steering", *steering);
 }
 
 void TestFeaturesPage::scanCancelsAndResumes()

@@ -5,6 +5,8 @@
 #include "featuresstate.h"
 #include "jobrunner.h"
 
+#include "io/json.h"
+
 #include "featuredashboard.h"
 
 #include <QFormLayout>
@@ -85,13 +87,10 @@ void FeaturesDashboardTab::refresh()
         this,
         [this](std::any result) {
             auto figure = std::make_shared<plots::FeatureDashboardFigure>(std::any_cast<plots::FeatureDashboardData>(std::move(result)));
-            plots::Provenance prov;
-            prov.title = tr("Feature %1").arg(figure->data().feature);
-            prov.method = QStringLiteral("feature_dashboard");
-            prov.inputs = {{m_state.target().modelPath, QString()}, {m_state.target().dictionaryPath, QString()}};
-            prov.runId = m_state.scanRun();
-            prov.workspace = m_state.ctx().workspacePath();
-            m_view->setProvenance(prov);
+            Json params = Json::object();
+            params.set("feature", figure->data().feature).set("scan_run", m_state.scanRun());
+            m_runId = m_state.recordRun("feature_dashboard", params, *figure);
+            m_view->setProvenance(m_state.provenance(tr("Feature %1").arg(figure->data().feature), m_runId));
             m_view->setDashboard(figure);
             m_status->setText(m_state.scanRun() ? QString() : figure->data().note);
         },

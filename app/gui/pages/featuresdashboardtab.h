@@ -23,6 +23,8 @@ public:
 
     void showFeature(qint64 feature);
     FeatureDashboardView *view() const { return m_view; }
+    /// The workspace run that stored the shown dashboard (0: none).
+    qint64 runId() const { return m_runId; }
     /// Saves a label and note for the shown feature (what the Save Label button does).
     void saveLabel(const QString &label, const QString &note);
 
@@ -36,6 +38,7 @@ private:
     QPlainTextEdit *m_note;
     QLabel *m_status;
     FeatureDashboardView *m_view;
+    qint64 m_runId = 0;
 };
 
 } // namespace gb

@@ -5,6 +5,8 @@
 #include "featuresstate.h"
 #include "jobrunner.h"
 
+#include "io/json.h"
+
 #include "featureheatmap.h"
 #include "plots/tokenstripfigure.h"
 
@@ -106,9 +108,14 @@ void FeaturesPromptTab::analyse()
             return session->analysePrompt(target, text, bos, progress, cancel);
         },
         this,
-        [this](std::any r) {
+        [this, text, bos](std::any r) {
             m_result = std::any_cast<FeatureSession::Prompt>(std::move(r));
+            m_runId = 0;
             showResult();
+            Json params = Json::object();
+            params.set("prompt", text.toStdString()).set("bos", bos).set("hook", m_result.hook.toStdString());
+            m_runId = m_state.recordRun("prompt_features", params, *m_heatmap->figure());
+            m_heatmap->setProvenance(m_state.provenance(tr("Prompt features"), m_runId));
         },
         [this](const QString &message, bool) {
             m_metrics->setText(message);
@@ -161,12 +168,9 @@ void FeaturesPromptTab::showResult()
     const QSize room = m_heatmap->viewport()->size() - QSize(200, 90);
     const double fit = std::min(room.width() / std::max(1.0, double(cols.size())), room.height() / std::max(1.0, double(T)));
     m_heatmap->setCellSize(std::clamp(fit, 9.0, 22.0));
-    plots::Provenance prov;
-    prov.title = tr("Prompt features");
-    prov.method = QStringLiteral("prompt_features");
-    prov.inputs = {{m_state.target().modelPath, QString()}, {m_state.target().dictionaryPath, QString()}};
-    prov.workspace = m_state.ctx().workspacePath();
-    m_heatmap->setProvenance(prov);
+    // The stored figure follows the view (order, filter), so a re-render shows what was seen.
+    m_state.updateFigure(m_runId, *m_heatmap->figure());
+    m_heatmap->setProvenance(m_state.provenance(tr("Prompt features"), m_runId));
     m_metrics->setText(p.metrics);
     m_tokenFeatures->clear();
 }

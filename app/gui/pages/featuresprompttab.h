@@ -29,6 +29,8 @@ public:
     void analyse();
     FeatureHeatmapView *heatmap() const { return m_heatmap; }
     const FeatureSession::Prompt &result() const { return m_result; }
+    /// The workspace run that stored the shown heatmap (0: none).
+    qint64 runId() const { return m_runId; }
     /// Lists a token's strongest features (what clicking its label does).
     void showToken(int row);
     QListWidget *tokenFeatures() const { return m_tokenFeatures; }
@@ -47,6 +49,7 @@ private:
     QLabel *m_tokenTitle;
     QLabel *m_metrics;
     FeatureSession::Prompt m_result;
+    qint64 m_runId = 0;
 };
 
 } // namespace gb

@@ -75,6 +75,68 @@ void FeaturesState::setLabel(qint64 feature, const QString &label, const QString
     Q_EMIT labelsChanged();
 }
 
+std::vector<std::pair<std::int64_t, std::string>> FeaturesState::inputs() const
+{
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    if (const Workspace *ws = m_ctx.workspace())
+        for (const auto &[path, role] : {std::pair{m_target.modelPath, "model"}, std::pair{m_target.dictionaryPath, "dictionary"}})
+            if (const auto a = ws->artifactByPath(QFileInfo(path).absoluteFilePath().toStdString()))
+                out.emplace_back(a->id, role);
+    return out;
+}
+
+qint64 FeaturesState::recordRun(const std::string &kind, const Json &params, const plots::Figure &figure)
+{
+    Workspace *ws = m_ctx.workspace();
+    if (!ws)
+        return 0;
+    Json p = params;
+    p.set("processing", m_target.processing.toStdString());
+    if (m_target.head >= 0)
+        p.set("head", m_target.head).set("head_hook", m_target.headHook.toStdString());
+    try {
+        const std::int64_t run = ws->beginRun(kind, p.dump(), inputs());
+        ws->putResult(run, "figure", "json", figure.dataJson().toStdString());
+        ws->finishRun(run);
+        Q_EMIT m_ctx.runsChanged();
+        return run;
+    } catch (const Error &e) {
+        m_ctx.reportError(QString::fromStdString(e.what()));
+        return 0;
+    }
+}
+
+void FeaturesState::updateFigure(qint64 runId, const plots::Figure &figure)
+{
+    Workspace *ws = m_ctx.workspace();
+    if (!ws || runId <= 0)
+        return;
+    try {
+        ws->putResult(runId, "figure", "json", figure.dataJson().toStdString());
+    } catch (const Error &e) {
+        m_ctx.reportError(QString::fromStdString(e.what()));
+    }
+}
+
+plots::Provenance FeaturesState::provenance(const QString &title, qint64 runId) const
+{
+    plots::Provenance p;
+    p.title = title;
+    p.runId = runId;
+    p.workspace = m_ctx.workspacePath();
+    const Workspace *ws = m_ctx.workspace();
+    const auto run = ws && runId > 0 ? ws->run(runId) : std::nullopt;
+    if (run) {
+        p.method = QString::fromStdString(run->kind);
+        p.parametersJson = QString::fromStdString(run->paramsJson);
+    }
+    for (const QString &path : {m_target.modelPath, m_target.dictionaryPath}) {
+        const auto a = ws ? ws->artifactByPath(QFileInfo(path).absoluteFilePath().toStdString()) : std::nullopt;
+        p.inputs.append({path, a ? QString::fromStdString(a->sha256) : QString()});
+    }
+    return p;
+}
+
 void FeaturesState::setTarget(const FeatureTarget &t, const DictionarySummary &d)
 {
     m_target = t;

@@ -5,6 +5,8 @@
 #include "featuresstate.h"
 #include "jobrunner.h"
 
+#include "io/json.h"
+
 #include "figureview.h"
 #include "plots/steeringfigure.h"
 
@@ -135,8 +137,20 @@ void FeaturesSteerTab::run()
             return session->steer(target, prompt, bos, edits, topK, tokens, cancel);
         },
         this,
-        [this](std::any result) {
-            m_view->setFigure(std::make_shared<plots::SteeringFigure>(std::any_cast<plots::SteeringData>(std::move(result))));
+        [this, prompt, bos, edits, topK, tokens](std::any result) {
+            auto figure = std::make_shared<plots::SteeringFigure>(std::any_cast<plots::SteeringData>(std::move(result)));
+            Json editsJson = Json::array();
+            for (const FeatureSession::Edit &e : edits)
+                editsJson.push(Json::object()
+                                   .set("feature", e.feature)
+                                   .set("mode", e.mode.toStdString())
+                                   .set("value", e.value)
+                                   .set("positions", Json::arrayOf(e.positions)));
+            Json params = Json::object();
+            params.set("prompt", prompt.toStdString()).set("bos", bos).set("edits", editsJson).set("top_k", topK).set("tokens", tokens);
+            m_runId = m_state.recordRun("steering", params, *figure);
+            m_view->setProvenance(m_state.provenance(tr("Steering"), m_runId));
+            m_view->setFigure(std::move(figure));
             m_status->clear();
         },
         [this](const QString &message, bool) { m_status->setText(message); });

@@ -27,6 +27,8 @@ public:
     void setPrompt(const QString &text);
     void run();
     FigureView *view() const { return m_view; }
+    /// The workspace run that stored the shown steering figure (0: none).
+    qint64 runId() const { return m_runId; }
 
 private:
     FeaturesState &m_state;
@@ -37,6 +39,7 @@ private:
     QSpinBox *m_tokens;
     QLabel *m_status;
     FigureView *m_view;
+    qint64 m_runId = 0;
 };
 
 } // namespace gb
