@@ -152,8 +152,11 @@ QString globalHelp()
                                "or to --out; errors go to stderr with exit code 2 (bad input) or 1 (internal).\n\n"
                                "Commands:\n")
                     .arg(QString::fromLatin1(appVersion()));
+    qsizetype width = 0; // the longest name and two spaces: summaries start in one column
     for (const Command &c : commands())
-        s += QStringLiteral("  %1%2\n").arg(c.name, -12).arg(c.summary);
+        width = std::max(width, c.name.size() + 2);
+    for (const Command &c : commands())
+        s += QStringLiteral("  %1%2\n").arg(c.name, -int(width)).arg(c.summary);
     s += QStringLiteral("\nCommon options: --threads N, --workspace FILE, --out FILE, --quiet, --help\n"
                         "Run 'glassbox-cli <command> --help' for a command's options.\n");
     return s;
