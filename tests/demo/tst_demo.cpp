@@ -457,7 +457,7 @@ void TestDemo::everyPageOnTheDemo()
                                  && features->dashboardTab()->view()->dashboard()->data().feature == busiest
                                  && ctx.jobs().activeCount() == 0,
                              120000);
-    const gb::FeatureDashboardData &d = features->dashboardTab()->view()->dashboard()->data();
+    const gb::plots::FeatureDashboardData &d = features->dashboardTab()->view()->dashboard()->data();
     QVERIFY(!d.top.empty());
     QCOMPARE(d.count, scan.stats().count(busiest));
     QCOMPARE(d.top.front().value, scan.stats().top(busiest).front().value);
