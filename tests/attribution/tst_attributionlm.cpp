@@ -99,7 +99,8 @@ void TestAttributionLm::targetsMatchTheForwardPass_data()
     QTest::addColumn<QString>("model");
     QTest::addColumn<int>("kind");
     QTest::addColumn<int>("position");
-    for (const char *m : {"gpt2-tiny", "neox-tiny"})
+    // The three fixtures cover learned and rotary positions, sequential and parallel residuals.
+    for (const char *m : {"gpt2-tiny", "neox-tiny", "neox-tiny-sequential"})
         for (const auto k : {gb::LmTargetSpec::Kind::Logit, gb::LmTargetSpec::Kind::Probability,
                              gb::LmTargetSpec::Kind::LogProbability, gb::LmTargetSpec::Kind::LogitDifference})
             for (const int position : {-1, 2})

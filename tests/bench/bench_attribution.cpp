@@ -2,12 +2,16 @@
 // Integrated Gradients speed and memory, side by side with eager PyTorch in one run
 // (docs/BENCHMARKS.md, "Attribution"). A GPT-2-small-shaped random model is written once as a
 // Hugging Face folder; both sides load that file. The target is log p(token | prompt) at the last
-// position over the token embeddings, baseline <|endoftext|>'s embedding, Gauss-Legendre steps.
-// The Python side (bench_attribution.py) runs each configuration in its own process so that its
-// peak RSS is its own; here VmHWM is reset between configurations (/proc/self/clear_refs).
+// position over the token embeddings, baseline <|endoftext|>'s embedding, Gauss-Legendre steps
+// (nodes on [0, 1], weights summing to 1, on both sides), delta = sum(attributions) - (f(x) -
+// f(x')). Per prompt: equal steps; equal accuracy (Glassbox's adaptive IG with the eager run's
+// |delta| as tolerance); adaptive at 1 % vs fixed steps. The Python side (bench_attribution.py)
+// runs each configuration in its own process so that its peak RSS is its own; here VmHWM is reset
+// between configurations (/proc/self/clear_refs).
 //
 //     bench_attribution [--threads N] [--dir DIR] [--tokens 32,128] [--steps 50]
 //                       [--budget-mb 2048] [--long 1000] [--python-batch 32:50,128:10]
+//                       [--long-python-batch 1] [--sweep 4,8,16]
 #include "attribution/attributionjob.h"
 #include "attribution/gradients.h"
 #include "attribution/languagetarget.h"
@@ -28,6 +32,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <string>
@@ -58,7 +63,15 @@ double peakRssMb()
     return 0.0;
 }
 
+double processCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
 struct Run {
+    double cpuSeconds = 0;
     double seconds = 0, delta = 0, fx = 0, f0 = 0, rssMb = 0;
     int steps = 0;
     std::vector<double> scores;
@@ -68,8 +81,10 @@ Run timed(const std::function<GradientAttribution()> &f)
 {
     resetPeakRss();
     const auto t = std::chrono::steady_clock::now();
+    const double cpu = processCpuSeconds();
     const GradientAttribution g = f();
     Run r;
+    r.cpuSeconds = processCpuSeconds() - cpu;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     r.rssMb = peakRssMb();
     r.delta = g.delta;
@@ -118,6 +133,144 @@ std::vector<std::int64_t> randomPrompt(int n, std::uint64_t seed)
     return ids;
 }
 
+std::string loadAverage()
+{
+    std::ifstream f("/proc/loadavg");
+    double one = 0, five = 0;
+    f >> one >> five;
+    char text[64];
+    std::snprintf(text, sizeof text, "load %.2f / %.2f (1 / 5 min)", one, five);
+    return text;
+}
+
+std::string levelsText(const std::vector<std::pair<int, double>> &levels, double span)
+{
+    std::string text;
+    for (const auto &[n, d] : levels) {
+        char one[48];
+        std::snprintf(one, sizeof one, "%s%d:%.1e", text.empty() ? "" : " ", n, std::fabs(d) / span);
+        text += one;
+    }
+    return text;
+}
+
+struct Comparison {
+    std::shared_ptr<const TransformerModel> model;
+    QString dir;
+    int threads = 2, steps = 50;
+    std::int64_t budget = 0;
+};
+
+/// One prompt: eager PyTorch with full logits (skipped when pythonBatch is 0) and, unless
+/// `longPrompt`, with last-position logits; Glassbox at equal steps, adaptive to the eager run's
+/// accuracy (unless `longPrompt`), adaptive to 1 %; an optional sweep of |delta| over
+/// Gauss-Legendre step counts.
+void compare(const Comparison &c, const std::vector<std::int64_t> &ids, int pythonBatch, const std::vector<int> &sweep,
+             bool warmUp, bool longPrompt)
+{
+    const bool eagerFull = pythonBatch > 0, detailed = eagerFull && !longPrompt;
+    const int n = int(ids.size());
+    const std::string loadBefore = loadAverage();
+    const std::int64_t target = topNextTokens(*c.model, ids, -1, 1).front().first;
+    LmTargetSpec spec;
+    spec.token = target;
+    const LmProblem p = makeLmProblem(c.model, ids, spec, LmInput::TokenEmbeddings, LmBaseline{EndOfText}, c.budget);
+    IgOptions fixed;
+    fixed.steps = c.steps;
+    fixed.memoryBudgetBytes = c.budget;
+    if (warmUp) {
+        IgOptions one = fixed;
+        one.steps = 2;
+        integratedGradients(p.gradient, p.input, p.baseline, one, Progress::null(), CancelToken());
+    }
+    int reports = 0;
+    Progress progress([&](const ProgressUpdate &) { ++reports; });
+    const Run gbFixed = timed([&] { return integratedGradients(p.gradient, p.input, p.baseline, fixed, progress, CancelToken()); });
+    const double span = std::fabs(gbFixed.fx - gbFixed.f0);
+    Json full, last;
+    if (eagerFull)
+        full = python(c.dir, c.threads, c.steps, pythonBatch, "full", target, ids);
+    if (detailed)
+        last = python(c.dir, c.threads, c.steps, pythonBatch, "last", target, ids);
+    // Equal accuracy: adaptive Gauss-Legendre until Glassbox's |delta| is at most the eager
+    // script's at its fixed step count (same delta definition on both sides).
+    const double eagerRel = eagerFull ? std::fabs(full.find("delta")->toDouble()) / span : 0.0;
+    AdaptiveIgOptions adaptive;
+    adaptive.memoryBudgetBytes = c.budget;
+    adaptive.maxSteps = 2 * c.steps;
+    Run gbEqual;
+    std::vector<std::pair<int, double>> equalLevels;
+    if (detailed) {
+        adaptive.tolerance = eagerRel;
+        gbEqual = timed([&] {
+            GradientAttribution g = adaptiveIntegratedGradients(p.gradient, p.input, p.baseline, adaptive, Progress::null(), CancelToken());
+            equalLevels = g.levels;
+            return g;
+        });
+    }
+    adaptive.tolerance = 0.01;
+    std::vector<std::pair<int, double>> onePercentLevels;
+    const Run gbOnePercent = timed([&] {
+        GradientAttribution g = adaptiveIntegratedGradients(p.gradient, p.input, p.baseline, adaptive, Progress::null(), CancelToken());
+        onePercentLevels = g.levels;
+        return g;
+    });
+
+    const double eager = eagerFull ? full.find("seconds")->toDouble() : 0.0;
+    std::printf("--- %d tokens (target token %lld, f(x) - f(x') = %.4f), %s\n", n, (long long)target,
+                gbFixed.fx - gbFixed.f0, loadBefore.c_str());
+    auto row = [&](const std::string &name, double sec, double cpu, int st, double delta, double rss) {
+        std::printf("%-52s %9.2f %7.1f %6d %12.2e %9.0f", name.c_str(), sec, cpu, st, std::fabs(delta) / span, rss);
+        if (eager > 0)
+            std::printf(" %8.2fx", eager / sec);
+        std::printf("\n");
+    };
+    const std::string b = " b=" + std::to_string(pythonBatch);
+    const std::string s = std::to_string(c.steps);
+    if (eagerFull)
+        row("eager PyTorch, " + s + " steps, full logits (Captum-style)," + b, eager, full.find("cpu_seconds")->toDouble(),
+            c.steps, full.find("delta")->toDouble(), full.find("peak_rss_mb")->toDouble());
+    if (detailed)
+        row("eager PyTorch, " + s + " steps, last-position logits," + b, last.find("seconds")->toDouble(), last.find("cpu_seconds")->toDouble(), c.steps,
+            last.find("delta")->toDouble(), last.find("peak_rss_mb")->toDouble());
+    row("glassbox IG, " + s + " steps", gbFixed.seconds, gbFixed.cpuSeconds, gbFixed.steps, gbFixed.delta, gbFixed.rssMb);
+    if (detailed)
+        row("glassbox adaptive IG, tol = eager's |delta|", gbEqual.seconds, gbEqual.cpuSeconds, gbEqual.steps, gbEqual.delta, gbEqual.rssMb);
+    row("glassbox adaptive IG, tol 1%", gbOnePercent.seconds, gbOnePercent.cpuSeconds, gbOnePercent.steps, gbOnePercent.delta, gbOnePercent.rssMb);
+    if (eagerFull && !detailed)
+        std::printf("    equal steps (%s): glassbox %.2fx eager full; same numbers: max |glassbox - eager| / max |score| = %.1e\n",
+                    s.c_str(), eager / gbFixed.seconds, maxRelDiff(gbFixed.scores, *full.find("scores")));
+    if (detailed) {
+        const double lastSeconds = last.find("seconds")->toDouble();
+        std::printf("    equal steps (%s):     glassbox %.2fx eager full, %.2fx eager last-position\n", s.c_str(),
+                    eager / gbFixed.seconds, lastSeconds / gbFixed.seconds);
+        std::printf("    equal accuracy (|delta|/|df| <= %.2e): glassbox adaptive %.2fx eager full, %.2fx eager last-position%s; "
+                    "levels %s\n",
+                    eagerRel, eager / gbEqual.seconds, lastSeconds / gbEqual.seconds,
+                    std::fabs(gbEqual.delta) / span <= eagerRel ? "" : " (NOT reached)", levelsText(equalLevels, span).c_str());
+        std::printf("    same numbers: max |glassbox - eager| / max |score| = %.1e (full), %.1e (last)\n",
+                    maxRelDiff(gbFixed.scores, *full.find("scores")), maxRelDiff(gbFixed.scores, *last.find("scores")));
+    }
+    std::printf("    1%% tolerance: glassbox adaptive %.2fx glassbox fixed %s steps; levels %s\n",
+                gbFixed.seconds / gbOnePercent.seconds, s.c_str(), levelsText(onePercentLevels, span).c_str());
+    std::printf("    glassbox batch: %lld steps (%.0f MiB estimated per step, budget %lld MiB), %d progress reports\n",
+                (long long)batchSizeFor(c.budget, p.gradient.bytesPerSample, c.steps),
+                double(p.gradient.bytesPerSample) / (1 << 20), (long long)(c.budget >> 20), reports);
+    if (!sweep.empty()) {
+        std::printf("    |delta|/|df| by Gauss-Legendre steps:");
+        for (const int k : sweep) {
+            IgOptions o = fixed;
+            o.steps = k;
+            const GradientAttribution g = integratedGradients(p.gradient, p.input, p.baseline, o, Progress::null(), CancelToken());
+            std::printf(" %d:%.1e", k, std::fabs(g.delta) / span);
+            std::fflush(stdout);
+        }
+        std::printf("\n");
+    }
+    std::printf("    %s after\n", loadAverage().c_str());
+    std::fflush(stdout);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -136,6 +289,10 @@ int main(int argc, char **argv)
                       QStringLiteral("1000")});
     parser.addOption({QStringLiteral("python-batch"), QStringLiteral("Eager steps per batch by prompt length (len:batch,...)."),
                       QStringLiteral("LIST"), QStringLiteral("32:50,128:10")});
+    parser.addOption({QStringLiteral("long-python-batch"), QStringLiteral("Eager steps per batch on the long prompt (0: skip eager)."),
+                      QStringLiteral("N"), QStringLiteral("1")});
+    parser.addOption({QStringLiteral("sweep"), QStringLiteral("Also |delta| at these Gauss-Legendre step counts."), QStringLiteral("LIST"),
+                      QString()});
     parser.process(app);
     const int threads = parser.value(QStringLiteral("threads")).toInt();
     const int steps = parser.value(QStringLiteral("steps")).toInt();
@@ -157,74 +314,21 @@ int main(int argc, char **argv)
                 info.blasKind.c_str(), info.torchVersion.c_str(), model->config().summary().c_str());
     std::printf("IG of log p(target) at the last position over token embeddings, baseline <|endoftext|>, "
                 "Gauss-Legendre, glassbox budget %lld MiB\n\n", (long long)(budget >> 20));
-    std::printf("%-46s %9s %9s %11s %10s %9s\n", "run", "seconds", "steps", "|delta|/|df|", "peak MiB", "vs eager");
+    std::printf("%-52s %9s %7s %6s %12s %9s %9s\n", "run", "seconds", "CPU s", "steps", "|delta|/|df|", "peak MiB", "vs eager");
 
+    std::vector<int> sweep;
+    for (const QString &k : parser.value(QStringLiteral("sweep")).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        sweep.push_back(k.toInt());
+    const Comparison c{model, dir, threads, steps, budget};
     bool warm = false;
-    for (const QString &t : parser.value(QStringLiteral("tokens")).split(QLatin1Char(','))) {
+    for (const QString &t : parser.value(QStringLiteral("tokens")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const int n = t.toInt();
-        const std::vector<std::int64_t> ids = randomPrompt(n, 7 + std::uint64_t(n));
-        const std::int64_t target = topNextTokens(*model, ids, -1, 1).front().first;
-        LmTargetSpec spec;
-        spec.token = target;
-        const LmProblem p = makeLmProblem(model, ids, spec, LmInput::TokenEmbeddings, LmBaseline{EndOfText}, budget);
-        IgOptions fixed;
-        fixed.steps = steps;
-        fixed.memoryBudgetBytes = budget;
-        if (!warm) {
-            IgOptions one = fixed;
-            one.steps = 2;
-            integratedGradients(p.gradient, p.input, p.baseline, one, Progress::null(), CancelToken());
-            warm = true;
-        }
-        const Run gb50 = timed([&] { return integratedGradients(p.gradient, p.input, p.baseline, fixed, Progress::null(), CancelToken()); });
-        AdaptiveIgOptions adaptive;
-        adaptive.tolerance = 0.01;
-        adaptive.memoryBudgetBytes = budget;
-        const Run gbAdaptive = timed([&] {
-            return adaptiveIntegratedGradients(p.gradient, p.input, p.baseline, adaptive, Progress::null(), CancelToken());
-        });
         const int batch = pyBatch.count(n) ? pyBatch[n] : steps;
-        const Json full = python(dir, threads, steps, batch, "full", target, ids);
-        const Json last = python(dir, threads, steps, batch, "last", target, ids);
-        const double span = std::fabs(gb50.fx - gb50.f0);
-        const double eager = full.find("seconds")->toDouble();
-        auto row = [&](const std::string &name, double s, int st, double delta, double rss) {
-            std::printf("%-46s %9.2f %9d %11.2e %10.0f %8.2fx\n", name.c_str(), s, st, std::fabs(delta) / span, rss, eager / s);
-        };
-        std::printf("--- %d tokens (target token %lld, f(x) - f(x') = %.4f)\n", n, (long long)target, gb50.fx - gb50.f0);
-        row("eager PyTorch, full logits (Captum-style), b=" + std::to_string(batch), eager, steps,
-            full.find("delta")->toDouble(), full.find("peak_rss_mb")->toDouble());
-        row("eager PyTorch, last-position logits, b=" + std::to_string(batch), last.find("seconds")->toDouble(), steps,
-            last.find("delta")->toDouble(), last.find("peak_rss_mb")->toDouble());
-        row("glassbox IG, " + std::to_string(steps) + " steps", gb50.seconds, gb50.steps, gb50.delta, gb50.rssMb);
-        row("glassbox adaptive IG, tol 1%", gbAdaptive.seconds, gbAdaptive.steps, gbAdaptive.delta, gbAdaptive.rssMb);
-        std::printf("    same numbers: max |glassbox - eager| / max |score| = %.1e (full), %.1e (last)\n",
-                    maxRelDiff(gb50.scores, *full.find("scores")), maxRelDiff(gb50.scores, *last.find("scores")));
-        std::printf("    glassbox batch: %lld steps (%.0f MiB estimated per step)\n",
-                    (long long)batchSizeFor(budget, p.gradient.bytesPerSample, steps), double(p.gradient.bytesPerSample) / (1 << 20));
-        std::fflush(stdout);
+        compare(c, randomPrompt(n, 7 + std::uint64_t(n)), batch, sweep, !warm, false);
+        warm = true;
     }
-
     const int longTokens = parser.value(QStringLiteral("long")).toInt();
-    if (longTokens > 0) {
-        const std::vector<std::int64_t> ids = randomPrompt(longTokens, 99);
-        LmTargetSpec spec;
-        spec.token = topNextTokens(*model, ids, -1, 1).front().first;
-        const LmProblem p = makeLmProblem(model, ids, spec, LmInput::TokenEmbeddings, LmBaseline{EndOfText}, budget);
-        IgOptions fixed;
-        fixed.steps = steps;
-        fixed.memoryBudgetBytes = budget;
-        int reports = 0;
-        Progress progress([&](const ProgressUpdate &u) {
-            if (++reports % 5 == 0 || u.fraction >= 1.0)
-                std::fprintf(stderr, "  %d tokens: %5.1f%%, eta %.0f s\n", longTokens, 100 * u.fraction, u.etaSeconds);
-        });
-        const Run r = timed([&] { return integratedGradients(p.gradient, p.input, p.baseline, fixed, progress, CancelToken()); });
-        std::printf("--- %d tokens: glassbox IG %d steps in %.1f s, |delta|/|df| %.2e, peak %.0f MiB, batch %lld steps "
-                    "(%.0f MiB estimated per step), %d progress reports\n",
-                    longTokens, r.steps, r.seconds, std::fabs(r.delta) / std::fabs(r.fx - r.f0), r.rssMb,
-                    (long long)batchSizeFor(budget, p.gradient.bytesPerSample, steps), double(p.gradient.bytesPerSample) / (1 << 20),
-                    reports);
-    }
+    if (longTokens > 0)
+        compare(c, randomPrompt(longTokens, 99), parser.value(QStringLiteral("long-python-batch")).toInt(), {}, !warm, true);
     return 0;
 }

@@ -12,7 +12,7 @@ IG of log p(TARGET | prompt) at the last position over the token embeddings with
 BASELINE_TOKEN baseline: n-point Gauss-Legendre (numpy's nodes), steps in batches of BATCH
 (Captum's internal_batch_size), torch.autograd.grad per batch. HEAD "full" unembeds every
 position, as a Hugging Face model under Captum does; "last" unembeds only the explained one.
-Prints one JSON line: seconds (IG only; loading and a warm-up excluded), f_x, f_baseline, delta,
+Prints one JSON line: seconds and CPU seconds (IG only; loading and a warm-up excluded), f_x, f_baseline, delta,
 per-token scores, peak RSS.
 """
 import json
@@ -95,13 +95,13 @@ def main():
 
     with torch.no_grad():  # warm-up: one forward of the batch shape
         F(x.expand(min(batch, steps), -1, -1).contiguous())
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     attr = ig()
-    seconds = time.perf_counter() - t0
+    seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
     with torch.no_grad():
         fx, f0 = F(torch.stack([x, x0])).tolist()
     print(json.dumps({
-        "seconds": seconds, "f_x": fx, "f_baseline": f0, "delta": attr.sum().item() - (fx - f0),
+        "seconds": seconds, "cpu_seconds": cpu_seconds, "f_x": fx, "f_baseline": f0, "delta": attr.sum().item() - (fx - f0),
         "scores": attr.sum(1).tolist(), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "threads": torch.get_num_threads(), "torch": torch.__version__,
     }))
