@@ -67,7 +67,7 @@ SteeringFigure::SteeringFigure(SteeringData data)
 
 double SteeringFigure::heightForWidth(double widthPt) const
 {
-    return widthPt - 2 * Pad < NarrowWidth ? widthPt * 1.1 : Figure::heightForWidth(widthPt);
+    return widthPt - 2 * Pad < NarrowWidth ? widthPt * 0.95 : Figure::heightForWidth(widthPt);
 }
 
 std::vector<SteeringFigure::Row> SteeringFigure::rows() const
