@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "dictionaries/compatibility.h"
+#include "dictionaries/crosscoderdictionary.h"
 #include "dictionaries/dictionaryloader.h"
 #include "features/scan.h"
 #include "jobs/cancel.h"
@@ -33,6 +34,46 @@ ScanSettings settingsFrom(Context &ctx, const std::string &corpus)
     return s;
 }
 
+/// --head S (index or hook point name, e.g. step32) of a crosscoder, read at --hook (default: the
+/// config's hook_name): the head seen as an SAE, and the `extra` the Features page records for a
+/// scan through that head (FeatureSession::scan), so the Scans tab and the evolution slider find it.
+struct HeadChoice {
+    std::shared_ptr<const SparseDictionary> dictionary;
+    Json extra; ///< null without --head
+};
+
+HeadChoice chooseHead(Context &ctx, std::shared_ptr<const SparseDictionary> dict, const std::string &dictDir)
+{
+    if (!ctx.isSet(QStringLiteral("head"))) {
+        require(!ctx.isSet(QStringLiteral("hook")), "--hook", "only applies with --head (the hook a crosscoder head reads)");
+        return {std::move(dict), Json()};
+    }
+    const auto cc = std::dynamic_pointer_cast<const CrosscoderDictionary>(dict);
+    require(cc != nullptr, "--head", dictDir + " is a " + dict->info().architecture + ", not a crosscoder: it has no heads");
+    const std::vector<std::string> &names = cc->info().headNames;
+    const std::string text = ctx.value(QStringLiteral("head")).trimmed().toStdString();
+    std::int64_t head = -1;
+    for (std::size_t s = 0; s < names.size(); ++s)
+        if (names[s] == text)
+            head = std::int64_t(s);
+    if (head < 0) {
+        bool number = false;
+        const qlonglong n = QString::fromStdString(text).toLongLong(&number);
+        std::string list;
+        for (const auto &name : names)
+            list += (list.empty() ? "" : ", ") + name;
+        require(number, "--head", "'" + text + "' is neither a head index nor a hook point of " + dictDir + " (" + list + ")");
+        require(n >= 0 && n < qlonglong(names.size()), "--head",
+                std::to_string(n) + " is out of range: " + dictDir + " has heads 0.." + std::to_string(names.size() - 1));
+        head = n;
+    }
+    const std::string hook = ctx.isSet(QStringLiteral("hook")) ? ctx.value(QStringLiteral("hook")).trimmed().toStdString()
+                                                               : cc->info().hookIn;
+    require(!hook.empty(), "--hook", dictDir + "/config.json names no model hook (hook_name): give the hook its heads read, "
+                                     "e.g. --hook blocks.6.hook_resid_post");
+    return {cc->head(head, hook), Json::object().set("head", head).set("head_hook", hook)};
+}
+
 int runScanCommand(Context &ctx)
 {
     Stopwatch watch;
@@ -45,7 +86,8 @@ int runScanCommand(Context &ctx)
     ScanInput in;
     in.model = TransformerModel::load(modelDir);
     in.tokenizer = loadTokenizer(modelDir);
-    in.dictionary = loadDictionary(dictDir);
+    const HeadChoice head = chooseHead(ctx, loadDictionary(dictDir), dictDir);
+    in.dictionary = head.dictionary;
     checkCompatibility(*in.dictionary, *in.model);
     in.corpusPath = corpus;
     in.settings = settings;
@@ -55,13 +97,15 @@ int runScanCommand(Context &ctx)
     const std::int64_t modelId = ctx.registerInput(modelDir, "model");
     const std::int64_t dictId = ctx.registerInput(dictDir, "dictionary");
     const std::int64_t corpusId = ctx.registerInput(corpus, "corpus");
-    const Json params = scanParams(ws.artifact(modelId)->sha256, ws.artifact(dictId)->sha256, ws.artifact(corpusId)->sha256, settings);
+    const Json params = scanParams(ws.artifact(modelId)->sha256, ws.artifact(dictId)->sha256, ws.artifact(corpusId)->sha256, settings, head.extra);
     const ScanRun run = openScanRun(ws, params, {{modelId, "model"}, {dictId, "dictionary"}, {corpusId, "corpus"}});
     in.runId = run.id;
     const double loadSeconds = watch.lap();
 
     Json result = Json::object();
     result.set("run_id", run.id).set("dictionary", in.dictionary->info().toJson()).set("settings", settings.identity());
+    if (!head.extra.isNull())
+        result.set("head", *head.extra.find("head")).set("head_hook", *head.extra.find("head_hook"));
     if (run.finished) {
         result.set("status", "finished").set("already_finished", true);
         if (const auto summary = ws.result(run.id, "summary"))
@@ -98,6 +142,13 @@ Command scanCommand()
             p.addOption({QStringLiteral("batch-tokens"), QStringLiteral("Tokens per forward pass (default 1024)."), QStringLiteral("N")});
             p.addOption({QStringLiteral("checkpoint-seconds"),
                          QStringLiteral("Commit progress to the workspace this often (default 20)."), QStringLiteral("S")});
+            p.addOption({QStringLiteral("head"),
+                         QStringLiteral("Crosscoder only: scan through this head (snapshot index or hook point, e.g. step32), as the "
+                                        "Features page does."),
+                         QStringLiteral("S")});
+            p.addOption({QStringLiteral("hook"),
+                         QStringLiteral("With --head: the model hook the head reads (default: the crosscoder's hook_name)."),
+                         QStringLiteral("NAME")});
         },
         runScanCommand};
 }

@@ -271,7 +271,9 @@ Json buildDemo(const DemoConfig &c, const std::string &outDir, Progress &progres
         const auto x = snapshotActivations(lm.checkpoints, tokenWindows(trainIds, c.contextLength, c.crosscoderWindows),
                                            c.hook, collect, cancel);
         Progress train = ccProgress.nested(0.3, 1.0);
-        return trainCrosscoder(x, hookPoints, c.crosscoder, paths.crosscoder, train, cancel);
+        CrosscoderTrainOptions options = c.crosscoder;
+        options.hookName = c.hook;
+        return trainCrosscoder(x, hookPoints, options, paths.crosscoder, train, cancel);
     });
     progress.beginStage("training the SAE", 0.92, 0.94);
     SaeSide side = saeTask.get();

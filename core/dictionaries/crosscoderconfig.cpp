@@ -110,6 +110,9 @@ CrosscoderConfig CrosscoderConfig::fromJson(const Json &json, const std::string 
         c.hookPoints.push_back(name);
     }
     require(!c.hookPoints.empty(), source, "hook_points is empty");
+    for (const char *key : {"hook_name", "hook_point"})
+        if (const Json *h = json.find(key); h && h->isString() && c.hookName.empty())
+            c.hookName = h->toString();
     return c;
 }
 
@@ -126,6 +129,8 @@ Json CrosscoderConfig::toJson() const
         .set("sparsity_include_decoder_norm", true);
     if (topK > 0)
         j.set("top_k", topK);
+    if (!hookName.empty())
+        j.set("hook_name", hookName);
     return j;
 }
 

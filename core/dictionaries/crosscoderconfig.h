@@ -31,6 +31,9 @@ struct CrosscoderConfig {
     std::int64_t topK = 0;  ///< for topk / batchtopk
     ActivationNorm norm = ActivationNorm::DatasetWise;
     std::vector<std::string> hookPoints; ///< one per snapshot (head), in head order
+    /// The model hook every snapshot is read at (`hook_name`, or `hook_point`), e.g.
+    /// "blocks.6.hook_resid_post"; empty when the file does not say (OpenMOSS files often don't).
+    std::string hookName;
     Json raw;               ///< the whole file, for provenance and fields we do not interpret
 
     /// Parses and checks `json` (read from `source`, named in errors): sae_type "crosscoder",

@@ -44,7 +44,7 @@ std::shared_ptr<CrosscoderDictionary> CrosscoderDictionary::fromOpenMoss(std::sh
     info.heads = std::int64_t(cfg.hookPoints.size());
     info.headNames = cfg.hookPoints;
     info.config = cfg.raw;
-    info.hookIn = info.hookOut = configuredHook(cfg.raw);
+    info.hookIn = info.hookOut = cfg.hookName;
     std::shared_ptr<CrosscoderDictionary> d(new CrosscoderDictionary(std::move(info)));
     torchGuard(c->folder(), [&] {
         d->m_wEnc = c->encoderWeight();

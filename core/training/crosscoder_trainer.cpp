@@ -193,7 +193,8 @@ void saveTrained(const std::string &outDir, const Cc &c, const std::vector<std::
                  const CrosscoderTrainOptions &o, const CrosscoderTrainResult &r)
 {
     const std::string configPath = (fs::path(outDir) / "config.json").string();
-    const CrosscoderConfig config = CrosscoderConfig::fromJson(openMossConfig(c.wE.size(1), hooks, o, r), configPath);
+    CrosscoderConfig config = CrosscoderConfig::fromJson(openMossConfig(c.wE.size(1), hooks, o, r), configPath);
+    config.hookName = o.hookName;
     const bool jump = o.activation == Activation::JumpReLU;
     saveCrosscoder(outDir, config,
                    CrosscoderWeights{c.wE, c.bE, c.wD, c.bD, jump ? c.logTheta : at::Tensor(), r.datasetNorms});

@@ -40,6 +40,9 @@ struct CrosscoderTrainOptions {
     std::uint64_t seed = 1;
     int saves = 5;
     bool resume = true;
+    /// The model hook the activations were read at, written as config.json's `hook_name` (so
+    /// readers need not guess it); empty: not written. Not part of toJson().
+    std::string hookName;
     /// Tests: stop as if cancelled when this step is reached (-1: never). Not part of toJson().
     std::int64_t stopAt = -1;
     Json toJson() const;

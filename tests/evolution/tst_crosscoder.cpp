@@ -4,6 +4,7 @@
 #include "dictionaries/crosscoder.h"
 #include "dictionaries/crosscoderdictionary.h"
 #include "dictionaries/crosscoderwriter.h"
+#include "dictionaries/dictionaryloader.h"
 #include "dictionaries/tensorchecks.h"
 #include "dictionaries/twomodelcrosscoder.h"
 #include "evolution/evolutiondata.h"
@@ -120,6 +121,7 @@ private Q_SLOTS:
     void twoModelCrosscoder();
     void twoModelMalformed();
     void writerRoundTrip();
+    void writerKeepsHookName();
     void encodeDecodeByHand_data();
     void encodeDecodeByHand();
     void encodeScalesInputs();
@@ -544,6 +546,34 @@ void TestCrosscoder::cliErrors()
     const auto r = runCli(QStringList{QStringLiteral("evolution")} + args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(needle), qPrintable(r.err));
+}
+
+void TestCrosscoder::writerKeepsHookName()
+{
+    // The hook the snapshots were read at survives saveCrosscoder -> loader, so the evolution
+    // slider and the Features page need not guess it; without one, no key is invented.
+    QTemporaryDir tmp;
+    const std::string named = tmp.filePath(QStringLiteral("named")).toStdString();
+    gb::CrosscoderConfig config = tinyConfig("relu", "inference");
+    config.hookName = "blocks.3.hook_resid_mid";
+    gb::saveCrosscoder(named, config, tinyWeights());
+    const gb::Json file = gb::Json::parseFile(named + "/config.json");
+    QCOMPARE(file.find("hook_name")->toString(), std::string("blocks.3.hook_resid_mid"));
+    QCOMPARE(gb::Crosscoder::open(named)->config().hookName, std::string("blocks.3.hook_resid_mid"));
+    const auto dict = std::dynamic_pointer_cast<const gb::CrosscoderDictionary>(gb::loadDictionary(named));
+    QVERIFY(dict);
+    QCOMPARE(dict->info().hookIn, std::string("blocks.3.hook_resid_mid"));
+    QCOMPARE(dict->head(1, "")->info().hookIn, std::string("blocks.3.hook_resid_mid"));
+
+    const std::string plain = tmp.filePath(QStringLiteral("plain")).toStdString();
+    gb::saveCrosscoder(plain, tinyConfig("relu", "inference"), tinyWeights());
+    QVERIFY(!gb::Json::parseFile(plain + "/config.json").find("hook_name"));
+    QVERIFY(gb::loadDictionary(plain)->info().hookIn.empty());
+
+    // OpenMOSS files written elsewhere may say hook_point instead.
+    gb::Json other = tinyConfig("relu", "inference").toJson();
+    other.set("hook_point", "blocks.0.hook_resid_post");
+    QCOMPARE(gb::CrosscoderConfig::fromJson(other, "test").hookName, std::string("blocks.0.hook_resid_post"));
 }
 
 void TestCrosscoder::writerRoundTrip()

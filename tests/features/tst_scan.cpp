@@ -2,6 +2,8 @@
 // Corpus scans end to end: statistics against a direct computation, cancel / kill and resume
 // giving the same result as an uninterrupted scan, incompatible dictionaries, and the encode
 // command with its reconstruction metrics.
+#include "dictionaries/crosscoderdictionary.h"
+#include "dictionaries/crosscoderwriter.h"
 #include "dictionaries/dictionaryloader.h"
 #include "dictionaries/reconstruction.h"
 #include "features/scan.h"
@@ -13,6 +15,7 @@
 #include "tokenize/tokenizer_loader.h"
 #include "scanfixture.h"
 
+#include <QFileInfo>
 #include <QProcess>
 
 #include <signal.h>
@@ -109,6 +112,35 @@ std::int64_t committedWindows(const std::string &wsPath)
     }
 }
 
+/// A random ReLU crosscoder over three snapshots of the fixture model's blocks.1.hook_resid_post.
+void writeCrosscoder(const std::string &dir, std::int64_t d, const std::string &hookName)
+{
+    at::manual_seed(11);
+    gb::CrosscoderConfig c;
+    c.dModel = d;
+    c.expansionFactor = 3.0;
+    c.dSae = 3 * d;
+    c.activation = gb::CrosscoderActivation::ReLU;
+    c.norm = gb::ActivationNorm::Inference;
+    c.hookPoints = {"step0", "step16", "step32"};
+    c.hookName = hookName;
+    gb::CrosscoderWeights w;
+    w.encoder = at::randn({3, d, c.dSae}) * 0.6;
+    w.encoderBias = at::randn({3, c.dSae}) * 0.1 - 0.2;
+    w.decoder = at::randn({3, c.dSae, d}) * 0.3;
+    w.decoderBias = at::zeros({3, d});
+    gb::saveCrosscoder(dir, c, w);
+}
+
+QStringList scanArgs(const gbtest::ScanFixture &f, const std::string &dictionary, const std::string &workspace)
+{
+    return {QStringLiteral("scan"), QStringLiteral("--model"), QString::fromStdString(f.model), QStringLiteral("--dictionary"),
+            QString::fromStdString(dictionary), QStringLiteral("--corpus"), QString::fromStdString(f.corpus),
+            QStringLiteral("--context"), QStringLiteral("24"), QStringLiteral("--top-k"), QStringLiteral("6"),
+            QStringLiteral("--batch-tokens"), QStringLiteral("72"), QStringLiteral("--quiet"), QStringLiteral("--workspace"),
+            QString::fromStdString(workspace)};
+}
+
 } // namespace
 
 class TestScan : public QObject {
@@ -122,6 +154,9 @@ private Q_SLOTS:
     void incompatibleDictionaries_data();
     void incompatibleDictionaries();
     void reconstructionMetrics();
+    void crosscoderHead();
+    void crosscoderHeadErrors_data();
+    void crosscoderHeadErrors();
     void encodeCommand();
 
 private:
@@ -243,6 +278,92 @@ void TestScan::killedProcessResumes()
     const auto straight = gbtest::runCli(args + QStringList{QString::fromStdString(path("straight.gbx"))});
     QVERIFY2(straight.exitCode == 0, qPrintable(straight.err));
     QVERIFY(sameScan(loadScan(killed), loadScan(path("straight.gbx"))));
+}
+
+void TestScan::crosscoderHead()
+{
+    const std::string hook = "blocks.1.hook_resid_post";
+    const std::string cc = path("cc");
+    writeCrosscoder(cc, m_f.dModel, hook);
+    const std::string cli = path("cli.gbx");
+    const auto r = gbtest::runCli(scanArgs(m_f, cc, cli) + QStringList{QStringLiteral("--head"), QStringLiteral("step16")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const gb::Json out = gb::Json::parse(r.out.toStdString());
+    QCOMPARE(out.find("head")->toInt(), std::int64_t(1));
+    QCOMPARE(out.find("head_hook")->toString(), hook);
+    const std::int64_t runId = out.find("run_id")->toInt();
+
+    // The core path through that head (what the Features page runs) gives the same scan.
+    const auto head = std::dynamic_pointer_cast<const gb::CrosscoderDictionary>(gb::loadDictionary(cc))->head(1, hook);
+    gb::ScanInput in;
+    in.model = gb::TransformerModel::load(m_f.model);
+    in.tokenizer = gb::loadTokenizer(m_f.model);
+    in.dictionary = head;
+    in.corpusPath = m_f.corpus;
+    in.settings = smallSettings();
+    in.workspacePath = path("core.gbx");
+    {
+        auto ws = Workspace::open(in.workspacePath, true);
+        in.runId = gb::openScanRun(ws, gb::Json::object().set("head", 1), {}).id;
+    }
+    gb::runScan(in, gb::Progress::null(), gb::CancelToken());
+    const ScanData viaCli = loadScan(cli), viaCore = loadScan(path("core.gbx"));
+    QVERIFY(viaCli.finished());
+    QVERIFY(viaCli.stats().tokens() > 100);
+    QVERIFY(sameScan(viaCli, viaCore));
+
+    // The page's lookup: FeatureSession::scan's parameters for this target (head 1 read at
+    // `hook`, default page settings) name the CLI's finished run, and its extra is what the
+    // Scans tab and the evolution slider match on.
+    auto ws = Workspace::open(cli);
+    const auto sha = [&](const std::string &p) {
+        return ws.artifactByPath(QFileInfo(QString::fromStdString(p)).absoluteFilePath().toStdString())->sha256;
+    };
+    gb::ScanSettings page;
+    page.format = gb::corpusFormatFor(m_f.corpus);
+    page.context = 24;
+    page.topK = 6;
+    page.prependBos = true;
+    const gb::Json params = gb::scanParams(sha(m_f.model), sha(cc), sha(m_f.corpus), page,
+                                           gb::Json::object().set("head", 1).set("head_hook", hook));
+    const gb::ScanRun found = gb::openScanRun(ws, params, {});
+    QVERIFY(found.finished);
+    QCOMPARE(found.id, runId);
+
+    // The index and the hook point name the same head; another head is another scan.
+    const auto again = gbtest::runCli(scanArgs(m_f, cc, cli) + QStringList{QStringLiteral("--head"), QStringLiteral("1")});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+    QCOMPARE(gb::Json::parse(again.out.toStdString()).find("run_id")->toInt(), runId);
+    const auto other = gbtest::runCli(scanArgs(m_f, cc, cli) + QStringList{QStringLiteral("--head"), QStringLiteral("2")});
+    QVERIFY2(other.exitCode == 0, qPrintable(other.err));
+    QVERIFY(gb::Json::parse(other.out.toStdString()).find("run_id")->toInt() != runId);
+    QVERIFY(!(loadScan(cli).stats() == viaCli.stats()));
+}
+
+void TestScan::crosscoderHeadErrors_data()
+{
+    QTest::addColumn<QString>("dictionary");
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<QString>("needle");
+    QTest::addRow("sae") << QStringLiteral("sae") << QStringList{QStringLiteral("--head"), QStringLiteral("0")} << QStringLiteral("not a crosscoder");
+    QTest::addRow("out of range") << QStringLiteral("cc") << QStringList{QStringLiteral("--head"), QStringLiteral("3")} << QStringLiteral("out of range");
+    QTest::addRow("negative") << QStringLiteral("cc") << QStringList{QStringLiteral("--head=-1")} << QStringLiteral("out of range");
+    QTest::addRow("unknown step") << QStringLiteral("cc") << QStringList{QStringLiteral("--head"), QStringLiteral("step99")} << QStringLiteral("neither a head index nor a hook point");
+    QTest::addRow("hook without head") << QStringLiteral("cc") << QStringList{QStringLiteral("--hook"), QStringLiteral("blocks.1.hook_resid_post")} << QStringLiteral("only applies with --head");
+    QTest::addRow("no hook known") << QStringLiteral("nohook") << QStringList{QStringLiteral("--head"), QStringLiteral("step32")} << QStringLiteral("names no model hook");
+}
+
+void TestScan::crosscoderHeadErrors()
+{
+    QFETCH(QString, dictionary);
+    QFETCH(QStringList, extra);
+    QFETCH(QString, needle);
+    writeCrosscoder(path("cc"), m_f.dModel, "blocks.1.hook_resid_post");
+    writeCrosscoder(path("nohook"), m_f.dModel, "");
+    const std::string dir = dictionary == QLatin1String("sae") ? m_f.dictionary : path(qPrintable(dictionary));
+    const auto r = gbtest::runCli(scanArgs(m_f, dir, path("e.gbx")) + extra);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(needle), qPrintable(r.err));
 }
 
 void TestScan::finishedScanIsNotRepeated()
