@@ -5,6 +5,8 @@
 #include "io/json.h"
 #include "store/workspace.h"
 
+#include <QFile>
+
 namespace gb {
 
 QString latestArtifactPath(const Workspace &ws, const std::string &kind, const QString &suffix)
@@ -65,6 +67,24 @@ std::optional<ScanPick> latestScan(const Workspace &ws)
             if (auto p = pickOf(ws, *r))
                 return p;
     return std::nullopt;
+}
+
+QString samplePrompt(const QString &corpusPath, int maxChars)
+{
+    QFile file(corpusPath);
+    if (corpusPath.endsWith(QStringLiteral(".jsonl"), Qt::CaseInsensitive) || !file.open(QIODevice::ReadOnly))
+        return {};
+    while (!file.atEnd()) {
+        // Reading at most a few lines' worth keeps a corpus without newlines from being loaded whole.
+        const QString line = QString::fromUtf8(file.readLine(4 * maxChars)).simplified();
+        if (line.isEmpty())
+            continue;
+        if (line.size() <= maxChars)
+            return line;
+        const qsizetype space = line.lastIndexOf(QLatin1Char(' '), maxChars);
+        return line.left(space > 0 ? space : maxChars);
+    }
+    return {};
 }
 
 } // namespace gb

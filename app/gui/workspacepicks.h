@@ -30,4 +30,8 @@ struct ScanPick {
 /// Scans whose parameters or inputs cannot be read are skipped.
 std::optional<ScanPick> latestScan(const Workspace &ws);
 
+/// The opening words of a plain-text corpus's first non-empty line, cut at a space before
+/// `maxChars`: a prompt a page can start with. Empty for JSONL corpora and unreadable files.
+QString samplePrompt(const QString &corpusPath, int maxChars = 200);
+
 } // namespace gb

@@ -36,6 +36,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -466,6 +467,14 @@ void TestDemo::everyPageOnTheDemo()
     QVERIFY(attribution);
     QTRY_VERIFY_WITH_TIMEOUT(attribution->hasModel() && attribution->hasDictionary() && !attribution->isBusy(), 60000);
     QCOMPARE(attribution->modelPath(), finalModel);
+    // It starts on the opening words of the scanned corpus, cut at a space.
+    QFile corpus(m_out + QStringLiteral("/corpus/scan.txt"));
+    QVERIFY(corpus.open(QIODevice::ReadOnly));
+    const QString firstLine = QString::fromUtf8(corpus.readLine()).simplified();
+    QVERIFY(!attribution->prompt().isEmpty());
+    QVERIFY(attribution->prompt().size() <= 200);
+    QVERIFY(firstLine.startsWith(attribution->prompt()));
+    QVERIFY(firstLine.size() == attribution->prompt().size() || firstLine.at(attribution->prompt().size()) == QLatin1Char(' '));
 
     auto *tabular = window.findChild<gb::TabularPage *>();
     QVERIFY(tabular);

@@ -123,8 +123,12 @@ void AttributionPage::openFromWorkspace()
         return;
     const auto scan = latestScan(*ws);
     const QString model = scan ? scan->model : latestArtifactPath(*ws, "model");
-    if (!model.isEmpty())
-        openModel(model);
+    if (model.isEmpty())
+        return;
+    openModel(model);
+    // Start on a sentence of the data the dictionary was read on, rather than an empty box.
+    if (scan && m_promptEdit->toPlainText().trimmed().isEmpty())
+        setPrompt(samplePrompt(scan->corpus));
 }
 
 AttributionPage::~AttributionPage() = default;
@@ -355,6 +359,11 @@ void AttributionPage::setPrompt(const QString &text)
 {
     m_promptEdit->setPlainText(text);
     refreshPrompt();
+}
+
+QString AttributionPage::prompt() const
+{
+    return m_promptEdit->toPlainText();
 }
 
 void AttributionPage::setTarget(const QString &token)

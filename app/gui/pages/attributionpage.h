@@ -50,6 +50,7 @@ public:
     /// Loads the model folder in a job (errors go to the app's banner).
     void openModel(const QString &dir);
     void setPrompt(const QString &text);
+    QString prompt() const;
     /// The explained token and foil as typed: an id, "#id" or one token's text; "" = no foil.
     void setTarget(const QString &token);
     void setFoil(const QString &token);
