@@ -38,6 +38,14 @@ void FeatureHeatmapView::setMatrix(std::shared_ptr<const plots::FeatureMatrix> m
     viewport()->update();
 }
 
+void FeatureHeatmapView::fitCells()
+{
+    const plots::FeatureMatrix &m = m_figure->matrix();
+    const QSize room = viewport()->size() - QSize(200, 90);
+    const double fit = std::min(room.width() / std::max(1.0, double(m.cols())), room.height() / std::max(1.0, double(m.rows())));
+    setCellSize(std::clamp(fit, 9.0, 22.0));
+}
+
 void FeatureHeatmapView::setCellSize(double points)
 {
     m_figure->setCellSize(std::clamp(points, 2.0, 40.0));

@@ -21,6 +21,9 @@ public:
     /// Scrolls so that a matrix cell is visible.
     void ensureVisible(int row, int col);
     void setCellSize(double points);
+    /// Cells as large as fill the view (9 to 22 pt): a short prompt with few features is read
+    /// at a glance, a long one keeps small cells and scrolls.
+    void fitCells();
     /// Stamped into exported files.
     void setProvenance(const plots::Provenance &p) { m_provenance = p; }
 

@@ -390,20 +390,10 @@ void EvolutionSnapshotTab::showResult()
     std::stable_sort(cols.begin(), cols.end(), [&](int a, int b) { return p.maxValue[std::size_t(a)] > p.maxValue[std::size_t(b)]; });
     if (int(cols.size()) > HeatmapFeatures)
         cols.resize(HeatmapFeatures);
-    auto m = std::make_shared<plots::FeatureMatrix>();
-    m->tokens = p.tokens;
-    for (const int c : cols)
-        m->features.push_back(p.features[std::size_t(c)]);
-    m->values.resize(std::size_t(T) * cols.size());
-    for (int t = 0; t < T; ++t)
-        for (std::size_t j = 0; j < cols.size(); ++j)
-            m->values[std::size_t(t) * cols.size() + j] = p.values[std::size_t(t) * std::size_t(C) + std::size_t(cols[j])];
-    m->updateMax();
+    const auto m = promptMatrix(p, cols);
     const QString step = headLabel(*m_evolution, m_resultHead);
     m_heatmap->setMatrix(m, tr("Step %1: top %2 of %3 active features").arg(step).arg(cols.size()).arg(C));
-    const QSize room = m_heatmap->viewport()->size() - QSize(200, 90);
-    m_heatmap->setCellSize(std::clamp(std::min(room.width() / std::max(1.0, double(cols.size())), room.height() / std::max(1.0, double(T))),
-                                      9.0, 22.0));
+    m_heatmap->fitCells();
     plots::Provenance prov;
     prov.title = tr("Crosscoder features at step %1").arg(step);
     prov.method = QStringLiteral("crosscoder_snapshot_features");

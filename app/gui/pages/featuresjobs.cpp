@@ -437,4 +437,19 @@ FeatureSession::ScanOutcome FeatureSession::scan(const FeatureTarget &t, const S
     return out;
 }
 
+std::shared_ptr<plots::FeatureMatrix> promptMatrix(const FeatureSession::Prompt &p, const std::vector<int> &cols)
+{
+    const std::size_t C = p.features.size(), T = std::size_t(p.tokens.size());
+    auto m = std::make_shared<plots::FeatureMatrix>();
+    m->tokens = p.tokens;
+    for (const int c : cols)
+        m->features.push_back(p.features[std::size_t(c)]);
+    m->values.resize(T * cols.size());
+    for (std::size_t t = 0; t < T; ++t)
+        for (std::size_t j = 0; j < cols.size(); ++j)
+            m->values[t * cols.size() + j] = p.values[t * C + std::size_t(cols[j])];
+    m->updateMax();
+    return m;
+}
+
 } // namespace gb

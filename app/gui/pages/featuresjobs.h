@@ -4,6 +4,7 @@
 #pragma once
 
 #include "plots/featuredashboardfigure.h"
+#include "plots/featureheatmapfigure.h"
 #include "plots/steeringfigure.h"
 
 #include <QString>
@@ -105,5 +106,9 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m;
 };
+
+/// The tokens x features matrix of a prompt analysis, restricted to the columns `cols`
+/// (indices into p.features) in that order.
+std::shared_ptr<plots::FeatureMatrix> promptMatrix(const FeatureSession::Prompt &p, const std::vector<int> &cols);
 
 } // namespace gb

@@ -153,21 +153,9 @@ void FeaturesPromptTab::showResult()
     };
     std::stable_sort(cols.begin(), cols.end(), [&](int a, int b) { return key(a) > key(b); });
 
-    auto m = std::make_shared<plots::FeatureMatrix>();
-    m->tokens = p.tokens;
-    for (const int c : cols)
-        m->features.push_back(p.features[std::size_t(c)]);
-    m->values.resize(std::size_t(T) * cols.size());
-    for (int t = 0; t < T; ++t)
-        for (std::size_t j = 0; j < cols.size(); ++j)
-            m->values[std::size_t(t) * cols.size() + j] = p.values[std::size_t(t) * std::size_t(C) + std::size_t(cols[j])];
-    m->updateMax();
+    const auto m = promptMatrix(p, cols);
     m_heatmap->setMatrix(m, tr("%1 tokens \u00D7 %2 active features at %3").arg(T).arg(cols.size()).arg(p.hook));
-    // Short prompts with few features get larger cells, up to what fills the view; long ones
-    // keep the default and scroll.
-    const QSize room = m_heatmap->viewport()->size() - QSize(200, 90);
-    const double fit = std::min(room.width() / std::max(1.0, double(cols.size())), room.height() / std::max(1.0, double(T)));
-    m_heatmap->setCellSize(std::clamp(fit, 9.0, 22.0));
+    m_heatmap->fitCells();
     // The stored figure follows the view (order, filter), so a re-render shows what was seen.
     m_state.updateFigure(m_runId, *m_heatmap->figure());
     m_heatmap->setProvenance(m_state.provenance(tr("Prompt features"), m_runId));
