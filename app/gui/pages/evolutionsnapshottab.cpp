@@ -503,21 +503,13 @@ void EvolutionSnapshotTab::showExamples(qint64 feature)
         tr("Top examples of feature %1 at %2").arg(feature).arg(headLabel(*m_evolution, head)), QStringLiteral("evolution-snapshot-examples"),
         [session, t, r](Progress &, const CancelToken &cancel) -> std::any { return session->dashboard(t, r, cancel); }, this,
         [this, t, scan](std::any out) {
-            auto figure = std::make_shared<plots::FeatureDashboardFigure>(std::any_cast<plots::FeatureDashboardData>(std::move(out)));
             plots::Provenance prov;
-            prov.title = tr("Feature %1 at %2").arg(figure->data().feature).arg(headLabel(*m_evolution, t.head));
             prov.method = QStringLiteral("feature_dashboard");
             prov.inputs = {{t.modelPath, QString()}, {t.dictionaryPath, QString()}};
             prov.runId = scan;
-            prov.workspace = m_ctx.workspacePath();
-            m_examples->setProvenance(prov);
-            m_examples->setDashboard(figure);
-            Q_EMIT examplesShown();
+            showDashboard(std::move(out), prov, tr("Feature %1 at %2").arg(QStringLiteral("%1"), headLabel(*m_evolution, t.head)));
         },
-        [this](const QString &message, bool cancelled) {
-            if (!cancelled)
-                m_scanInfo->setText(message);
-        });
+        [this](const QString &message, bool cancelled) { showScanError(message, cancelled); });
 }
 
 void EvolutionSnapshotTab::showExamplesPerStep(qint64 feature)
@@ -569,20 +561,28 @@ void EvolutionSnapshotTab::showExamplesPerStep(qint64 feature)
         },
         this,
         [this](std::any out) {
-            auto figure = std::make_shared<plots::FeatureDashboardFigure>(std::any_cast<plots::FeatureDashboardData>(std::move(out)));
             plots::Provenance prov;
-            prov.title = tr("Feature %1 at every scanned step").arg(figure->data().feature);
             prov.method = QStringLiteral("feature_examples_per_snapshot");
             prov.inputs = {{m_folder->text(), QString()}, {m_evolution->crosscoderPath, QString()}};
-            prov.workspace = m_ctx.workspacePath();
-            m_examples->setProvenance(prov);
-            m_examples->setDashboard(figure);
-            Q_EMIT examplesShown();
+            showDashboard(std::move(out), prov, tr("Feature %1 at every scanned step"));
         },
-        [this](const QString &message, bool cancelled) {
-            if (!cancelled)
-                m_scanInfo->setText(message);
-        });
+        [this](const QString &message, bool cancelled) { showScanError(message, cancelled); });
+}
+
+void EvolutionSnapshotTab::showDashboard(std::any out, plots::Provenance prov, const QString &titlePattern)
+{
+    auto figure = std::make_shared<plots::FeatureDashboardFigure>(std::any_cast<plots::FeatureDashboardData>(std::move(out)));
+    prov.title = titlePattern.arg(figure->data().feature);
+    prov.workspace = m_ctx.workspacePath();
+    m_examples->setProvenance(prov);
+    m_examples->setDashboard(figure);
+    Q_EMIT examplesShown();
+}
+
+void EvolutionSnapshotTab::showScanError(const QString &message, bool cancelled)
+{
+    if (!cancelled)
+        m_scanInfo->setText(message);
 }
 
 void EvolutionSnapshotTab::openInExplorer(qint64 feature)

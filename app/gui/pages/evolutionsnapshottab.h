@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <any>
 #include <memory>
 
 class QCheckBox;
@@ -76,6 +77,9 @@ private:
     void updateSnapshotLabel();
     void showResult();
     void showExamplesPerStep(qint64 feature);
+    /// Shows a dashboard job's result; `titlePattern`'s %1 becomes the feature id.
+    void showDashboard(std::any out, plots::Provenance prov, const QString &titlePattern);
+    void showScanError(const QString &message, bool cancelled);
     void findScans();
     FeatureTarget target(int head) const;
     QString label(qint64 feature) const;
