@@ -50,8 +50,10 @@ struct LmEvaluator {
         ForwardOptions options;
         options.logits = false;
         options.capture = {stopHook};
+        options.lastPositionOnly = true;
         const ForwardResult r = model->forward(in, options);
-        const at::Tensor h = r.hook(stopHook).select(1, position).flatten(1); // [B, d_hook]
+        // The input ends at the position, and the last block computed only that one.
+        const at::Tensor h = r.hook(stopHook).select(1, -1).flatten(1); // [B, d_hook]
         if (target.kind == LmTargetSpec::Kind::Feature)
             return target.featureActivation(h);
         const at::Tensor logits = model->unembed(h); // [B, vocab]

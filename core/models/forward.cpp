@@ -155,6 +155,9 @@ struct TransformerForward {
         }
     }
 
+    /// Whether `layer` computes its final position only (ForwardOptions::lastPositionOnly).
+    bool trimmed(int layer) const { return options.lastPositionOnly && layer == c.nLayers - 1; }
+
     at::Tensor attention(int layer, const LayerWeights &w, const at::Tensor &h)
     {
         const std::int64_t b = h.size(0), t = h.size(1), heads = c.nHeads, dh = c.dHead;
@@ -170,6 +173,11 @@ struct TransformerForward {
             q = hook(HookKind::RotQ, layer, rotate(q));
             k = hook(HookKind::RotK, layer, rotate(k));
         }
+        at::Tensor mask = blocked;
+        if (trimmed(layer)) {
+            q = q.narrow(1, t - 1, 1);
+            mask = blocked.narrow(2, blocked.size(2) - 1, 1);
+        }
         at::Tensor keys = k.transpose(1, 2), values = v.transpose(1, 2); // [B, H, T, dh]
         if (cache) {
             const std::size_t l = std::size_t(layer);
@@ -184,10 +192,10 @@ struct TransformerForward {
         if (c.scaleAttnByInverseLayerIdx)
             scale /= double(layer + 1);
         at::Tensor scores = at::matmul(q.transpose(1, 2), keys.transpose(2, 3)) * scale;
-        scores = hook(HookKind::AttnScores, layer, scores.masked_fill(blocked, std::numeric_limits<float>::lowest()));
+        scores = hook(HookKind::AttnScores, layer, scores.masked_fill(mask, std::numeric_limits<float>::lowest()));
         const at::Tensor pattern = hook(HookKind::Pattern, layer, at::softmax(scores, -1));
         const at::Tensor z = hook(HookKind::Z, layer, at::matmul(pattern, values).transpose(1, 2));
-        return hook(HookKind::AttnOut, layer, project(z.reshape({b, t, c.dModel}), w.outWeight, w.outBias));
+        return hook(HookKind::AttnOut, layer, project(z.reshape({b, q.size(1), c.dModel}), w.outWeight, w.outBias));
     }
 
     at::Tensor block(int layer, at::Tensor x)
@@ -195,6 +203,8 @@ struct TransformerForward {
         const LayerWeights &w = m.layers[std::size_t(layer)];
         x = hook(HookKind::ResidPre, layer, x);
         const at::Tensor attnOut = attention(layer, w, hook(HookKind::Ln1Normalized, layer, layerNorm(x, w.ln1Weight, w.ln1Bias)));
+        if (trimmed(layer))
+            x = x.narrow(1, x.size(1) - 1, 1);
         at::Tensor mlpIn = x;
         if (!c.parallelResidual)
             mlpIn = hook(HookKind::ResidMid, layer, x + attnOut);
@@ -271,6 +281,7 @@ struct TransformerForward {
     {
         int firstLayer = 0;
         at::Tensor x = start(in, firstLayer);
+        const std::int64_t t = x.size(1);
         for (int layer = firstLayer; layer < c.nLayers; ++layer)
             x = block(layer, x);
         const at::Tensor h = hook(HookKind::LnFinalNormalized, c.nLayers, layerNorm(x, m.lnFinalWeight, m.lnFinalBias));
@@ -279,7 +290,7 @@ struct TransformerForward {
             cache->m_keys = std::move(newKeys);
             cache->m_values = std::move(newValues);
             cache->m_keyMask = newKeyMask;
-            cache->m_length = past + x.size(1);
+            cache->m_length = past + t;
         }
     }
 };

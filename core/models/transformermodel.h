@@ -85,6 +85,11 @@ struct ForwardOptions {
     /// Runs under at::InferenceMode (fast path for scans: no autograd, results cannot be used in
     /// autograd later). Leave false for gradients.
     bool inference = false;
+    /// true: the last block computes attention, MLP and output for the final position only
+    /// (keys and values still cover every position), so the last layer's hooks from the
+    /// attention scores on, ln_final and the logits have one position. For values read at the
+    /// last position only (attribution): it saves most of the last block's work.
+    bool lastPositionOnly = false;
 };
 
 struct ForwardResult {
