@@ -273,12 +273,15 @@ void addOptions(QCommandLineParser &p)
     p.addOption({opt("feature"), QStringLiteral("With --target feature: the feature index."), QStringLiteral("N")});
     p.addOption({opt("steps"), QStringLiteral("Integrated Gradients steps (default 50)."), QStringLiteral("N")});
     p.addOption({opt("quadrature"),
-                 QStringLiteral("gausslegendre (default), riemann_left, riemann_right, riemann_middle, riemann_trapezoid, "
+                 QStringLiteral("gausslegendre (default), gausskronrod (2N+1 points: N-point Gauss-Legendre and its "
+                                "Kronrod extension), riemann_left, riemann_right, riemann_middle, riemann_trapezoid, "
                                 "captum_trapezoid (Captum's weights, which sum to 1 - 1/n)."),
                  QStringLiteral("RULE")});
-    p.addOption({opt("adaptive"), QStringLiteral("IG: raise Gauss-Legendre steps until |delta| <= TOL x |f(x) - f(baseline)|."),
+    p.addOption({opt("adaptive"), QStringLiteral("IG: refine (Gauss-Legendre, then its Kronrod extension reusing those "
+                                                 "gradients, ...) until |delta| <= TOL x |f(x) - f(baseline)|."),
                  QStringLiteral("TOL")});
-    p.addOption({opt("max-steps"), QStringLiteral("With --adaptive: the most steps tried (default 512)."), QStringLiteral("N")});
+    p.addOption({opt("max-steps"), QStringLiteral("With --adaptive: the most gradient evaluations spent (default 512)."),
+                 QStringLiteral("N")});
     p.addOption({opt("wrt"), QStringLiteral("token_embeddings (default; positions added unscaled) or resid_pre."),
                  QStringLiteral("INPUT")});
     p.addOption({opt("baseline"), QStringLiteral("zero (default) or token:ID (every token replaced by ID)."),

@@ -105,7 +105,7 @@ Json optionsJson(AttributionMethod method, const MethodOptions &o)
     case AttributionMethod::IntegratedGradients:
         if (o.adaptive)
             j.set("adaptive_tolerance", o.adaptive->tolerance).set("start_steps", o.adaptive->startSteps)
-                .set("max_steps", o.adaptive->maxSteps).set("quadrature", toString(Quadrature::GaussLegendre));
+                .set("max_steps", o.adaptive->maxSteps).set("quadrature", toString(Quadrature::GaussKronrod));
         else
             j.set("steps", o.ig.steps).set("quadrature", toString(o.ig.quadrature));
         break;

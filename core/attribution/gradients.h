@@ -26,9 +26,11 @@ struct GradientAttribution {
     double fBaseline = std::numeric_limits<double>::quiet_NaN();
     /// sum(attributions) - (fX - fBaseline) (spec-facts 9.1); NaN for saliency.
     double delta = std::numeric_limits<double>::quiet_NaN();
-    int steps = 0;             ///< gradient evaluations per input row (IG steps, 1 otherwise)
+    /// Gradient evaluations spent (IG: the rule's points; adaptive IG: all levels', each point
+    /// once; 1 otherwise).
+    int steps = 0;
     bool converged = true;     ///< adaptive IG: whether the tolerance was met
-    /// Adaptive IG: (Gauss-Legendre steps, delta) of every level tried, in order.
+    /// Adaptive IG: (points of the level's rule, delta) of every level tried, in order.
     std::vector<std::pair<int, double>> levels;
 };
 
@@ -56,15 +58,20 @@ GradientAttribution integratedGradients(const GradientTarget &target, const at::
 struct AdaptiveIgOptions {
     /// Stop when |delta| <= tolerance x |F(x) - F(x')|.
     double tolerance = 0.01;
+    /// Gauss-Legendre points of the first level.
     int startSteps = 8;
+    /// The most gradient evaluations spent, over all levels.
     int maxSteps = 512;
     std::int64_t memoryBudgetBytes = std::int64_t(1) << 30;
 };
 
-/// Integrated Gradients with Gauss-Legendre steps raised until the convergence delta meets the
-/// tolerance (or maxSteps is reached: `converged` false). After two levels the next step count
-/// is extrapolated from the observed decay of |delta| (Gauss-Legendre errors fall geometrically
-/// for smooth F), growing by at most 2x per level.
+/// Integrated Gradients refined until the convergence delta meets the tolerance (or no further
+/// level fits in maxSteps evaluations: `converged` false, the last level's result). Levels come
+/// in nested pairs: n-point Gauss-Legendre (n = startSteps), then its (2n+1)-point Kronrod
+/// extension, which reuses those n gradients and evaluates n + 1 more. F(x) and F(x') are
+/// evaluated once. Should the pair miss, the next pair's order is extrapolated from this pair's
+/// decay of |delta| per point (errors fall geometrically for smooth F), between n + 1 and 2n.
+/// The result equals the fixed rule of the level it stopped at.
 GradientAttribution adaptiveIntegratedGradients(const GradientTarget &target, const at::Tensor &input,
                                                 const at::Tensor &baseline, const AdaptiveIgOptions &options,
                                                 Progress &progress, const CancelToken &cancel);

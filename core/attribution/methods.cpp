@@ -24,11 +24,7 @@ MethodResult fromGradient(const GradientAttribution &g, AttributionMethod m)
     r.steps = g.steps;
     r.converged = g.converged;
     r.levels = g.levels;
-    r.evaluations = 0;
-    for (const auto &level : g.levels)
-        r.evaluations += level.first;
-    if (g.levels.empty())
-        r.evaluations = g.steps;
+    r.evaluations = g.steps;
     return r;
 }
 

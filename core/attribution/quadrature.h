@@ -21,6 +21,9 @@ enum class Quadrature {
     /// to compare numbers with Captum.
     CaptumTrapezoid,
     GaussLegendre,    ///< n-point Gauss-Legendre mapped to [0, 1] (Captum's default)
+    /// The (2n+1)-point Gauss-Kronrod extension of n-point Gauss-Legendre mapped to [0, 1]:
+    /// "steps" is n, the rule evaluates 2n + 1 points.
+    GaussKronrod,
 };
 
 struct QuadratureRule {
@@ -28,16 +31,27 @@ struct QuadratureRule {
     std::vector<double> weights;
 };
 
-/// Points and weights of `q` with n points. Riemann rules and the trapezoids need n >= 2
-/// (Captum's rule), Gauss-Legendre n >= 1; anything else is a BadInput error.
+/// Points and weights of `q` with n points (Gauss-Kronrod: 2n + 1 points on the n-point
+/// Gauss-Legendre rule). Riemann rules and the trapezoids need n >= 2 (Captum's rule), the
+/// Gauss rules n >= 1; anything else is a BadInput error.
 QuadratureRule quadratureRule(Quadrature q, int n);
 
 /// n-point Gauss-Legendre nodes (ascending) and weights on [-1, 1], by Newton's method on the
 /// Legendre recurrence, accurate to a few ulps for n up to several thousands.
 QuadratureRule gaussLegendre(int n);
 
+/// The (2n+1)-point Gauss-Kronrod rule on [-1, 1] (ascending): the n Gauss-Legendre nodes, which
+/// are the odd-indexed points and bit-identical to gaussLegendre(n)'s, interlaced with the n + 1
+/// zeros of the Stieltjes polynomial E_{n+1}; exact for polynomials of degree 3n + 1 (and
+/// 3n + 2 for odd n, where that degree is odd and the rule symmetric). Weights are positive.
+/// Accurate to a few ulps for n up to a few hundred.
+QuadratureRule gaussKronrod(int n);
+
+/// `r` (on [-1, 1]) mapped to [0, 1]: alpha = (1 + x)/2, weights halved so that they sum to 1.
+QuadratureRule toUnitInterval(QuadratureRule r);
+
 /// Command-line / JSON names: "riemann_left", "riemann_right", "riemann_middle",
-/// "riemann_trapezoid", "captum_trapezoid", "gausslegendre".
+/// "riemann_trapezoid", "captum_trapezoid", "gausslegendre", "gausskronrod".
 std::string toString(Quadrature q);
 /// Parses a name given by toString; unknown names are a BadInput error listing the valid ones.
 Quadrature parseQuadrature(const std::string &name);

@@ -88,8 +88,8 @@ Json toJson(const MethodResult &r)
         j.set("converged", r.converged);
         if (!r.levels.empty()) {
             Json levels = Json::array();
-            for (const auto &[steps, delta] : r.levels)
-                levels.push(Json::object().set("steps", steps).set("delta", numberOrNull(delta)));
+            for (const auto &[points, delta] : r.levels)
+                levels.push(Json::object().set("points", points).set("delta", numberOrNull(delta)));
             j.set("levels", std::move(levels));
         }
     }

@@ -34,10 +34,12 @@ struct MethodResult {
     /// sum(scores) - (fX - fBaseline): IG's convergence delta; for the others, how far they are
     /// from complete (NaN for saliency).
     double delta = std::numeric_limits<double>::quiet_NaN();
-    int steps = 0;       ///< IG steps; 1 for saliency and gradient x input; perturbed prompts otherwise
+    /// IG: gradient evaluations (the rule's points; adaptive: every level's, shared points once);
+    /// 1 for saliency and gradient x input; perturbed prompts otherwise.
+    int steps = 0;
     int evaluations = 0; ///< forward (+ backward) passes of one prompt
     bool converged = true;
-    std::vector<std::pair<int, double>> levels; ///< adaptive IG: (steps, delta)
+    std::vector<std::pair<int, double>> levels; ///< adaptive IG: (points of the level's rule, delta)
     double intercept = std::numeric_limits<double>::quiet_NaN();
     double r2 = std::numeric_limits<double>::quiet_NaN();
     bool exact = false;  ///< KernelSHAP: all coalitions enumerated

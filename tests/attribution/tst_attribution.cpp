@@ -139,6 +139,9 @@ private Q_SLOTS:
     void gaussLegendreKnownNodes_data();
     void gaussLegendreKnownNodes();
     void gaussLegendreIntegratesPolynomials();
+    void gaussKronrodPublishedRule();
+    void gaussKronrodProperties_data();
+    void gaussKronrodProperties();
     void riemannRules_data();
     void riemannRules();
     void quadratureNames();
@@ -150,6 +153,10 @@ private Q_SLOTS:
     void igBatchesFollowTheMemoryBudget();
     void igCancels();
     void adaptiveIgMeetsTolerance();
+    void adaptiveIgEqualsTheRuleItStoppedAt_data();
+    void adaptiveIgEqualsTheRuleItStoppedAt();
+    void adaptiveIgCountsEvaluations();
+    void adaptiveIgOnLinearModelStopsAtFirstLevel();
     void badGradientInputs();
 
     void occlusionMatchesDefinition_data();
@@ -226,6 +233,68 @@ void TestAttribution::gaussLegendreIntegratesPolynomials()
     QVERIFY(gbtest::isClose(std::accumulate(m.weights.begin(), m.weights.end(), 0.0), 1.0, 0, 1e-15));
 }
 
+void TestAttribution::gaussKronrodPublishedRule()
+{
+    // G7-K15 (Piessens et al., QUADPACK's qk15): the non-negative nodes and their weights.
+    const std::vector<double> nodes{0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+                                    0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+                                    0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+                                    0.207784955007898467600689403773245, 0.0};
+    const std::vector<double> weights{0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+                                      0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+                                      0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+                                      0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
+    const gb::QuadratureRule r = gb::gaussKronrod(7);
+    QCOMPARE(r.alphas.size(), std::size_t(15));
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        QVERIFY2(std::fabs(r.alphas[14 - i] - nodes[i]) < 1e-15 && std::fabs(r.alphas[i] + nodes[i]) < 1e-15,
+                 qPrintable(QStringLiteral("node %1: %2").arg(i).arg(r.alphas[14 - i], 0, 'g', 17)));
+        QVERIFY2(std::fabs(r.weights[14 - i] - weights[i]) < 1e-15 && std::fabs(r.weights[i] - weights[i]) < 1e-15,
+                 qPrintable(QStringLiteral("weight %1: %2").arg(i).arg(r.weights[14 - i], 0, 'g', 17)));
+    }
+}
+
+void TestAttribution::gaussKronrodProperties_data()
+{
+    QTest::addColumn<int>("n");
+    for (const int n : {1, 2, 3, 4, 5, 8, 10, 13, 16, 24, 33, 50, 64, 100, 101})
+        QTest::addRow("n=%d", n) << n;
+}
+
+void TestAttribution::gaussKronrodProperties()
+{
+    QFETCH(int, n);
+    const gb::QuadratureRule k = gb::gaussKronrod(n);
+    const gb::QuadratureRule g = gb::gaussLegendre(n);
+    QCOMPARE(k.alphas.size(), std::size_t(2 * n + 1));
+    QVERIFY(std::is_sorted(k.alphas.begin(), k.alphas.end()));
+    QVERIFY(k.alphas.front() > -1 && k.alphas.back() < 1);
+    // The Gauss nodes are the odd-indexed points: the Kronrod points interlace with them.
+    for (int i = 0; i < n; ++i)
+        QVERIFY(std::fabs(k.alphas[std::size_t(2 * i + 1)] - g.alphas[std::size_t(i)]) < 1e-15);
+    // Legendre polynomials by their recurrence: int P_0 = 2, int P_m = 0 for m >= 1. Exact up to
+    // degree 3n + 1 (3n + 2 for odd n, by symmetry), not beyond.
+    auto rule = [&](int m) {
+        double sum = 0.0;
+        for (std::size_t i = 0; i < k.alphas.size(); ++i) {
+            double p0 = 1.0, p1 = k.alphas[i];
+            for (int j = 1; j < m; ++j)
+                std::tie(p0, p1) = std::pair{p1, ((2.0 * j + 1.0) * k.alphas[i] * p1 - j * p0) / (j + 1.0)};
+            sum += k.weights[i] * (m == 0 ? p0 : p1);
+        }
+        return sum;
+    };
+    const int exact = 3 * n + 1 + n % 2;
+    for (int m = 0; m <= exact; ++m)
+        QVERIFY2(std::fabs(rule(m) - (m == 0 ? 2.0 : 0.0)) < 1e-14, qPrintable(QStringLiteral("degree %1: %2").arg(m).arg(rule(m))));
+    QVERIFY2(std::fabs(rule(exact + 1)) > 1e-8, qPrintable(QStringLiteral("degree %1: %2").arg(exact + 1).arg(rule(exact + 1))));
+    // On [0, 1] for IG: positive weights summing to 1.
+    const gb::QuadratureRule unit = gb::quadratureRule(gb::Quadrature::GaussKronrod, n);
+    QVERIFY(*std::min_element(unit.weights.begin(), unit.weights.end()) > 0);
+    QVERIFY(std::fabs(std::accumulate(unit.weights.begin(), unit.weights.end(), 0.0) - 1.0) < 1e-14);
+    QVERIFY(unit.alphas.front() > 0 && unit.alphas.back() < 1);
+}
+
 void TestAttribution::riemannRules_data()
 {
     QTest::addColumn<gb::Quadrature>("q");
@@ -258,7 +327,8 @@ void TestAttribution::riemannRules()
 void TestAttribution::quadratureNames()
 {
     for (const auto q : {gb::Quadrature::RiemannLeft, gb::Quadrature::RiemannRight, gb::Quadrature::RiemannMiddle,
-                         gb::Quadrature::RiemannTrapezoid, gb::Quadrature::CaptumTrapezoid, gb::Quadrature::GaussLegendre})
+                         gb::Quadrature::RiemannTrapezoid, gb::Quadrature::CaptumTrapezoid, gb::Quadrature::GaussLegendre,
+                         gb::Quadrature::GaussKronrod})
         QVERIFY(gb::parseQuadrature(gb::toString(q)) == q);
     GB_VERIFY_THROWS(gb::parseQuadrature("simpson"), "valid: riemann_left");
 }
@@ -278,6 +348,8 @@ void TestAttribution::igOnLinearModelIsExact_data()
         QTest::addRow("captum trapezoid %d", n) << gb::Quadrature::CaptumTrapezoid << n << 1.0 - 1.0 / n;
     }
     QTest::addRow("gausslegendre 1") << gb::Quadrature::GaussLegendre << 1 << 1.0;
+    for (const int n : {1, 4, 25})
+        QTest::addRow("gausskronrod %d", n) << gb::Quadrature::GaussKronrod << n << 1.0;
 }
 
 void TestAttribution::igOnLinearModelIsExact()
@@ -294,7 +366,7 @@ void TestAttribution::igOnLinearModelIsExact()
     o.quadrature = q;
     const gb::GradientAttribution r = gb::integratedGradients(linear, x, x0, o, gb::Progress::null(), gb::CancelToken());
     QVERIFY(maxAbs(r.attributions - scale * (x - x0) * w) < 1e-12);
-    QCOMPARE(r.steps, steps);
+    QCOMPARE(r.steps, q == gb::Quadrature::GaussKronrod ? 2 * steps + 1 : steps);
     const double fx = (x * w).sum().item<double>() + 0.25, f0 = (x0 * w).sum().item<double>() + 0.25;
     QVERIFY(gbtest::isClose(r.fX, fx, 1e-12, 1e-12));
     QVERIFY(gbtest::isClose(r.fBaseline, f0, 1e-12, 1e-12));
@@ -420,18 +492,134 @@ void TestAttribution::adaptiveIgMeetsTolerance()
                                                                       gb::CancelToken());
     QVERIFY(r.converged);
     QVERIFY(std::fabs(r.delta) <= o.tolerance * std::fabs(r.fX - r.fBaseline));
-    QVERIFY(r.levels.size() >= 2);
-    QCOMPARE(r.levels.front().first, 2);
-    QCOMPARE(r.steps, r.levels.back().first);
-    for (std::size_t i = 1; i < r.levels.size(); ++i)
-        QVERIFY(r.levels[i].first > r.levels[i - 1].first && r.levels[i].first <= 2 * r.levels[i - 1].first);
     QVERIFY(maxAbs(r.attributions - model.exactIg(x, x0)) < 1e-6);
+    // Levels come in pairs (n, 2n + 1); the pair's Kronrod points are the only new evaluations,
+    // and orders grow by at most 2x per pair.
+    QVERIFY(r.levels.size() >= 3);
+    QCOMPARE(r.levels[0].first, 2);
+    QCOMPARE(r.levels[1].first, 5);
+    int spent = 0;
+    for (std::size_t i = 0; i < r.levels.size(); i += 2) {
+        const int n = r.levels[i].first;
+        spent += n;
+        if (i + 1 < r.levels.size()) {
+            QCOMPARE(r.levels[i + 1].first, 2 * n + 1);
+            spent += n + 1;
+        }
+        if (i > 0)
+            QVERIFY(n > r.levels[i - 2].first && n <= 2 * r.levels[i - 2].first);
+    }
+    QCOMPARE(r.steps, spent);
 
-    o.maxSteps = 3;
+    // Capped: stops when the next level does not fit, with the last level's result.
+    o.maxSteps = 4;
     const gb::GradientAttribution capped = gb::adaptiveIntegratedGradients(model.target(), x, x0, o,
                                                                            gb::Progress::null(), gb::CancelToken());
     QVERIFY(!capped.converged);
-    QCOMPARE(capped.steps, 3);
+    QCOMPARE(capped.steps, 2);
+    QCOMPARE(capped.levels.size(), std::size_t(1));
+    o.maxSteps = 12;
+    const gb::GradientAttribution capped12 = gb::adaptiveIntegratedGradients(model.target(), x, x0, o,
+                                                                             gb::Progress::null(), gb::CancelToken());
+    QVERIFY(!capped12.converged);
+    QVERIFY(capped12.steps <= 12);
+    QCOMPARE(capped12.delta, capped12.levels.back().second);
+    GB_VERIFY_THROWS(gb::adaptiveIntegratedGradients(model.target(), x, x0, gb::AdaptiveIgOptions{0.0}, gb::Progress::null(),
+                                                     gb::CancelToken()),
+                     "tolerance must be positive");
+}
+
+void TestAttribution::adaptiveIgEqualsTheRuleItStoppedAt_data()
+{
+    QTest::addColumn<double>("tolerance");
+    QTest::addColumn<int>("start");
+    QTest::addColumn<int>("levels");
+    // Tolerances chosen from this model's |delta| / |df| (1.0e-2 at GL-3, 1.0e-5 at K-7, then
+    // below 1e-7 after a few more levels): each row stops at a different level; -1: any later one.
+    QTest::addRow("first gauss") << 2e-2 << 3 << 1;
+    QTest::addRow("first kronrod") << 1e-4 << 3 << 2;
+    QTest::addRow("later level") << 1e-9 << 3 << -1;
+}
+
+void TestAttribution::adaptiveIgEqualsTheRuleItStoppedAt()
+{
+    QFETCH(double, tolerance);
+    QFETCH(int, start);
+    QFETCH(int, levels);
+    const TanhModel model = tanhModel(6);
+    const at::Tensor x = at::randn({4, 6}, at::kDouble) * 1.5;
+    const at::Tensor x0 = at::randn({4, 6}, at::kDouble) * 0.1;
+    gb::AdaptiveIgOptions o;
+    o.tolerance = tolerance;
+    o.startSteps = start;
+    o.memoryBudgetBytes = 1; // one point per batch: accumulation order differs from the fixed rule's
+    const gb::GradientAttribution a = gb::adaptiveIntegratedGradients(model.target(), x, x0, o, gb::Progress::null(),
+                                                                      gb::CancelToken());
+    QVERIFY(a.converged);
+    if (levels > 0)
+        QCOMPARE(int(a.levels.size()), levels);
+    else
+        QVERIFY(a.levels.size() >= 3);
+    // Levels alternate Gauss (odd count) and Kronrod (even count).
+    const int points = a.levels.back().first;
+    const bool gauss = a.levels.size() % 2 == 1;
+    gb::IgOptions fixed;
+    fixed.quadrature = gauss ? gb::Quadrature::GaussLegendre : gb::Quadrature::GaussKronrod;
+    fixed.steps = gauss ? points : (points - 1) / 2;
+    const gb::GradientAttribution f = gb::integratedGradients(model.target(), x, x0, fixed, gb::Progress::null(),
+                                                              gb::CancelToken());
+    // Equal up to the order of summation (the adaptive run adds a pair's Gauss points first).
+    QVERIFY2(maxAbs(a.attributions - f.attributions) < 1e-14, qPrintable(QString::number(maxAbs(a.attributions - f.attributions))));
+    QVERIFY(std::fabs(a.delta - f.delta) < 1e-14);
+    QCOMPARE(a.fX, f.fX);
+    QCOMPARE(a.fBaseline, f.fBaseline);
+}
+
+void TestAttribution::adaptiveIgCountsEvaluations()
+{
+    // Rows evaluated with autograd (gradients) and without (F at the ends), counted by the target.
+    const TanhModel model = tanhModel(5);
+    auto gradientRows = std::make_shared<std::int64_t>(0), valueRows = std::make_shared<std::int64_t>(0);
+    gb::GradientTarget counting{[model, gradientRows, valueRows](const at::Tensor &x) {
+                                    *(at::GradMode::is_enabled() ? gradientRows : valueRows) += x.size(0);
+                                    return model(x);
+                                },
+                                0};
+    const at::Tensor x = at::randn({3, 5}, at::kDouble) * 2.0, x0 = at::zeros({3, 5}, at::kDouble);
+    gb::AdaptiveIgOptions o;
+    o.tolerance = 1e-12;
+    o.startSteps = 4;
+    std::vector<double> fractions;
+    gb::Progress progress([&](const gb::ProgressUpdate &u) { fractions.push_back(u.fraction); });
+    const gb::GradientAttribution r = gb::adaptiveIntegratedGradients(counting, x, x0, o, progress, gb::CancelToken());
+    QVERIFY(r.converged);
+    QVERIFY(r.levels.size() >= 2);
+    QCOMPARE(*valueRows, std::int64_t(2)); // F(x) and F(x') once, not per level
+    QCOMPARE(*gradientRows, std::int64_t(r.steps));
+    QVERIFY(!fractions.empty() && *std::max_element(fractions.begin(), fractions.end()) <= 1.0);
+    // The first pair alone: 4 Gauss points, then 5 Kronrod points, 9 evaluations for both rules.
+    o.tolerance = std::fabs(r.levels[1].second / (r.fX - r.fBaseline)) * 1.0001;
+    *gradientRows = *valueRows = 0;
+    const gb::GradientAttribution pair = gb::adaptiveIntegratedGradients(counting, x, x0, o, gb::Progress::null(), gb::CancelToken());
+    QCOMPARE(pair.levels.size(), std::size_t(2));
+    QCOMPARE(pair.levels[1].first, 9);
+    QCOMPARE(pair.steps, 9);
+    QCOMPARE(*gradientRows, std::int64_t(9));
+    QCOMPARE(*valueRows, std::int64_t(2));
+}
+
+void TestAttribution::adaptiveIgOnLinearModelStopsAtFirstLevel()
+{
+    const at::Tensor w = at::randn({5, 4}, at::kDouble);
+    const gb::GradientTarget linear{[w](const at::Tensor &x) { return (x * w).sum({1, 2}) - 1.5; }, 0};
+    const at::Tensor x = at::randn({5, 4}, at::kDouble), x0 = at::randn({5, 4}, at::kDouble);
+    gb::AdaptiveIgOptions o;
+    o.tolerance = 1e-12;
+    const gb::GradientAttribution r = gb::adaptiveIntegratedGradients(linear, x, x0, o, gb::Progress::null(), gb::CancelToken());
+    QVERIFY(r.converged);
+    QCOMPARE(r.levels.size(), std::size_t(1));
+    QCOMPARE(r.steps, o.startSteps);
+    QVERIFY(maxAbs(r.attributions - (x - x0) * w) < 1e-12);
 }
 
 void TestAttribution::badGradientInputs()
@@ -642,7 +830,7 @@ void TestAttribution::methodNamesAndJson()
     const gb::Json j = gb::Json::parse(gb::toJson(r).dump());
     QCOMPARE(j.find("method")->toString(), std::string("ig"));
     QVERIFY(j.find("delta")->isNull()); // NaN is written as null
-    QCOMPARE(j.find("levels")->toArray()[1].find("steps")->toInt(), std::int64_t(16));
+    QCOMPARE(j.find("levels")->toArray()[1].find("points")->toInt(), std::int64_t(16));
     QCOMPARE(j.find("scores")->toArray()[1].toDouble(), -2.0);
 }
 

@@ -78,6 +78,7 @@ private Q_SLOTS:
     void igMatchesPythonReference_data();
     void igMatchesPythonReference();
     void featureTargetThroughDictionary();
+    void adaptiveIgMeetsToleranceOnGpt2();
     void gradientsMatchFiniteDifferences();
     void maskingReplacesTokens();
     void tokensAfterThePositionGetZero();
@@ -172,6 +173,44 @@ void TestAttributionLm::igMatchesPythonReference()
     const gb::GradientAttribution g = gb::saliency(lm.gradient, lm.input, /*absolute=*/false);
     const at::Tensor grad = fromJson(*c.find("gradient"), shape);
     QVERIFY((g.attributions - grad).abs().max().item<double>() <= 2e-4 * grad.abs().max().item<double>() + 1e-6);
+}
+
+void TestAttributionLm::adaptiveIgMeetsToleranceOnGpt2()
+{
+    // The Python reference's first case (float64 IG, 32 Gauss-Legendre steps) on gpt2-tiny.
+    const gb::Json ref = gb::Json::parseFile(referencePath());
+    const gb::Json &c = ref.find("cases")->toArray()[0];
+    std::vector<std::int64_t> ids;
+    for (const gb::Json &e : c.find("ids")->toArray())
+        ids.push_back(e.toInt());
+    const gb::LmProblem lm = gb::makeLmProblem(fixtureModel(c.find("model")->toString()), ids, referenceTarget(c),
+                                               gb::parseLmInput(c.find("wrt")->toString()),
+                                               gb::parseLmBaseline(c.find("baseline")->toString()), 1 << 26);
+    const auto &shapeJson = c.find("shape")->toArray();
+    const at::Tensor expected = fromJson(*c.find("attributions"), {shapeJson[0].toInt(), shapeJson[1].toInt()});
+    for (const double tolerance : {1e-2, 1e-5}) {
+        gb::AdaptiveIgOptions o;
+        o.tolerance = tolerance;
+        o.memoryBudgetBytes = 1 << 26;
+        const gb::GradientAttribution a = gb::adaptiveIntegratedGradients(lm.gradient, lm.input, lm.baseline, o,
+                                                                          gb::Progress::null(), gb::CancelToken());
+        QVERIFY(a.converged);
+        QVERIFY(std::fabs(a.delta) <= tolerance * std::fabs(a.fX - a.fBaseline));
+        QVERIFY(gbtest::isClose(a.fX, c.find("f_x")->toDouble(), 1e-5, 1e-6));
+        // The fixed rule it stopped at gives the same numbers.
+        const bool gauss = a.levels.size() % 2 == 1;
+        gb::IgOptions fixed;
+        fixed.quadrature = gauss ? gb::Quadrature::GaussLegendre : gb::Quadrature::GaussKronrod;
+        fixed.steps = gauss ? a.levels.back().first : (a.levels.back().first - 1) / 2;
+        fixed.memoryBudgetBytes = o.memoryBudgetBytes;
+        const gb::GradientAttribution f = gb::integratedGradients(lm.gradient, lm.input, lm.baseline, fixed,
+                                                                  gb::Progress::null(), gb::CancelToken());
+        QVERIFY((a.attributions - f.attributions).abs().max().item<double>() < 1e-9);
+        if (tolerance < 1e-4) {
+            const double scale = expected.abs().max().item<double>();
+            QVERIFY((a.attributions - expected).abs().max().item<double>() <= 2e-4 * scale + 1e-6);
+        }
+    }
 }
 
 void TestAttributionLm::gradientsMatchFiniteDifferences()
@@ -410,6 +449,17 @@ void TestAttributionLm::cliContract()
     const gb::Json ref = gb::Json::parseFile(referencePath());
     QVERIFY(gbtest::isClose(j.find("f_x")->toDouble(), ref.find("cases")->toArray()[0].find("f_x")->toDouble(), 1e-5));
     QVERIFY(std::fabs(j.find("delta")->toDouble()) < 1e-3);
+
+    // Gauss-Kronrod: --steps 4 is the 4-point Gauss rule's 9-point extension.
+    const gb::Json k = cliJson({QStringLiteral("--method"), QStringLiteral("ig"), QStringLiteral("--target-token"), QStringLiteral("9"),
+                                QStringLiteral("--steps"), QStringLiteral("4"), QStringLiteral("--quadrature"),
+                                QStringLiteral("gausskronrod"), QStringLiteral("--baseline"), QStringLiteral("token:0")});
+    QCOMPARE(k.find("steps")->toInt(), std::int64_t(9));
+    o.steps = 4;
+    o.quadrature = gb::Quadrature::GaussKronrod;
+    const gb::GradientAttribution kronrod = gb::integratedGradients(p.gradient, p.input, p.baseline, o, gb::Progress::null(),
+                                                                    gb::CancelToken());
+    QVERIFY(gbtest::maxAbsDiff(doubles(*k.find("scores")), gb::tokenScores(kronrod.attributions, gb::TokenReduction::Sum)) < 1e-6);
 }
 
 // The reference's SAE written as a SAELens folder and read back by the dictionary loader: the

@@ -11,7 +11,7 @@
 //
 //     bench_attribution [--threads N] [--dir DIR] [--tokens 32,128] [--steps 50]
 //                       [--budget-mb 2048] [--long 1000] [--python-batch 32:50,128:10]
-//                       [--long-python-batch 1] [--sweep 4,8,16]
+//                       [--long-python-batch 1] [--sweep 4,8,16] [--start-steps 8]
 #include "attribution/attributionjob.h"
 #include "attribution/gradients.h"
 #include "attribution/languagetarget.h"
@@ -143,12 +143,14 @@ std::string loadAverage()
     return text;
 }
 
+/// Adaptive IG's levels, "G8:1.1e-03 K17:2.0e-07": Gauss-Legendre and Kronrod alternate.
 std::string levelsText(const std::vector<std::pair<int, double>> &levels, double span)
 {
     std::string text;
-    for (const auto &[n, d] : levels) {
+    for (std::size_t i = 0; i < levels.size(); ++i) {
         char one[48];
-        std::snprintf(one, sizeof one, "%s%d:%.1e", text.empty() ? "" : " ", n, std::fabs(d) / span);
+        std::snprintf(one, sizeof one, "%s%s%d:%.1e", text.empty() ? "" : " ", i % 2 ? "K" : "G", levels[i].first,
+                      std::fabs(levels[i].second) / span);
         text += one;
     }
     return text;
@@ -159,6 +161,7 @@ struct Comparison {
     QString dir;
     int threads = 2, steps = 50;
     std::int64_t budget = 0;
+    int startSteps = 0; ///< adaptive IG's first Gauss order; 0: AdaptiveIgOptions' default
 };
 
 /// One prompt: eager PyTorch with full logits (skipped when pythonBatch is 0) and, unless
@@ -196,6 +199,8 @@ void compare(const Comparison &c, const std::vector<std::int64_t> &ids, int pyth
     // script's at its fixed step count (same delta definition on both sides).
     const double eagerRel = eagerFull ? std::fabs(full.find("delta")->toDouble()) / span : 0.0;
     AdaptiveIgOptions adaptive;
+    if (c.startSteps > 0)
+        adaptive.startSteps = c.startSteps;
     adaptive.memoryBudgetBytes = c.budget;
     adaptive.maxSteps = 2 * c.steps;
     Run gbEqual;
@@ -257,12 +262,17 @@ void compare(const Comparison &c, const std::vector<std::int64_t> &ids, int pyth
                 (long long)batchSizeFor(c.budget, p.gradient.bytesPerSample, c.steps),
                 double(p.gradient.bytesPerSample) / (1 << 20), (long long)(c.budget >> 20), reports);
     if (!sweep.empty()) {
-        std::printf("    |delta|/|df| by Gauss-Legendre steps:");
+        // One nested pair per n: n-point Gauss-Legendre and its (2n+1)-point Kronrod extension.
+        std::printf("    |delta|/|df| by rule (G n: Gauss-Legendre, K 2n+1: its Kronrod extension):");
         for (const int k : sweep) {
-            IgOptions o = fixed;
-            o.steps = k;
-            const GradientAttribution g = integratedGradients(p.gradient, p.input, p.baseline, o, Progress::null(), CancelToken());
-            std::printf(" %d:%.1e", k, std::fabs(g.delta) / span);
+            AdaptiveIgOptions pair;
+            pair.tolerance = 1e-300;
+            pair.startSteps = k;
+            pair.maxSteps = 2 * k + 1;
+            pair.memoryBudgetBytes = c.budget;
+            const GradientAttribution g = adaptiveIntegratedGradients(p.gradient, p.input, p.baseline, pair, Progress::null(), CancelToken());
+            for (const auto &[points, delta] : g.levels)
+                std::printf(" %s%d:%.1e", points == k ? "G" : "K", points, std::fabs(delta) / span);
             std::fflush(stdout);
         }
         std::printf("\n");
@@ -291,8 +301,10 @@ int main(int argc, char **argv)
                       QStringLiteral("LIST"), QStringLiteral("32:50,128:10")});
     parser.addOption({QStringLiteral("long-python-batch"), QStringLiteral("Eager steps per batch on the long prompt (0: skip eager)."),
                       QStringLiteral("N"), QStringLiteral("1")});
-    parser.addOption({QStringLiteral("sweep"), QStringLiteral("Also |delta| at these Gauss-Legendre step counts."), QStringLiteral("LIST"),
-                      QString()});
+    parser.addOption({QStringLiteral("sweep"), QStringLiteral("Also |delta| of n-point Gauss-Legendre and its Kronrod extension at these n."),
+                      QStringLiteral("LIST"), QString()});
+    parser.addOption({QStringLiteral("start-steps"), QStringLiteral("Adaptive IG's first Gauss order (default: the library's)."),
+                      QStringLiteral("N"), QStringLiteral("0")});
     parser.process(app);
     const int threads = parser.value(QStringLiteral("threads")).toInt();
     const int steps = parser.value(QStringLiteral("steps")).toInt();
@@ -319,7 +331,7 @@ int main(int argc, char **argv)
     std::vector<int> sweep;
     for (const QString &k : parser.value(QStringLiteral("sweep")).split(QLatin1Char(','), Qt::SkipEmptyParts))
         sweep.push_back(k.toInt());
-    const Comparison c{model, dir, threads, steps, budget};
+    const Comparison c{model, dir, threads, steps, budget, parser.value(QStringLiteral("start-steps")).toInt()};
     bool warm = false;
     for (const QString &t : parser.value(QStringLiteral("tokens")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const int n = t.toInt();

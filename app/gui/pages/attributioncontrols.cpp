@@ -48,6 +48,7 @@ AttributionControls::AttributionControls(QWidget *parent)
                            {tr("residual input (resid_pre 0)"), QStringLiteral("resid_pre")}}))
     , m_steps(new QSpinBox(this))
     , m_quadrature(combo(this, {{tr("Gauss-Legendre"), QStringLiteral("gausslegendre")},
+                                {tr("Gauss-Kronrod (2n+1 points)"), QStringLiteral("gausskronrod")},
                                 {tr("Riemann, left"), QStringLiteral("riemann_left")},
                                 {tr("Riemann, right"), QStringLiteral("riemann_right")},
                                 {tr("Riemann, middle"), QStringLiteral("riemann_middle")},
