@@ -313,6 +313,8 @@ void TestAttributionPage::textPromptMethodsAndExports()
                  gb::AttributionMethod::KernelShap, gb::AttributionMethod::Lime, gb::AttributionMethod::GradientXInput};
     s.baseline = m_eot;
     s.samples = 4096; // 12 tokens: KernelSHAP enumerates all 4094 coalitions
+    s.quadrature = "gausskronrod";
+    s.steps = 12; // 25 points
     s.faithfulness = true;
     page.controls()->setSettings(s);
     runAndWait(page, ctx);
@@ -339,6 +341,7 @@ void TestAttributionPage::textPromptMethodsAndExports()
     QVERIFY(std::fabs(numbers->item(shap, 3)->text().toDouble()) < 1e-6);
     const double span = numbers->item(ig, 1)->text().toDouble() - numbers->item(ig, 2)->text().toDouble();
     QVERIFY(std::fabs(numbers->item(ig, 3)->text().toDouble()) < 1e-2 * std::fabs(span) + 1e-6);
+    QCOMPARE(numbers->item(ig, 4)->text(), QStringLiteral("25"));
 
     QTRY_VERIFY(page.strip()->height() > 50);
     auto faith = std::dynamic_pointer_cast<gb::plots::XYFigure>(page.faithfulnessView()->figure());
