@@ -205,7 +205,10 @@ void TestAttributionLm::adaptiveIgMeetsToleranceOnGpt2()
         fixed.memoryBudgetBytes = o.memoryBudgetBytes;
         const gb::GradientAttribution f = gb::integratedGradients(lm.gradient, lm.input, lm.baseline, fixed,
                                                                   gb::Progress::null(), gb::CancelToken());
-        QVERIFY((a.attributions - f.attributions).abs().max().item<double>() < 1e-9);
+        // Up to float32 rounding: the two batch the points differently, and the model's
+        // kernels round differently by batch size.
+        const double diff = (a.attributions - f.attributions).abs().max().item<double>();
+        QVERIFY2(diff < 1e-6 * f.attributions.abs().max().item<double>(), qPrintable(QString::number(diff)));
         if (tolerance < 1e-4) {
             const double scale = expected.abs().max().item<double>();
             QVERIFY((a.attributions - expected).abs().max().item<double>() <= 2e-4 * scale + 1e-6);
