@@ -11,7 +11,7 @@
 //
 //     bench_attribution [--threads N] [--dir DIR] [--tokens 32,128] [--steps 50]
 //                       [--budget-mb 2048] [--long 1000] [--python-batch 32:50,128:10]
-//                       [--long-python-batch 1] [--sweep 4,8,16] [--start-steps 8]
+//                       [--long-python-batch 1] [--sweep 4,8,16] [--start-steps 8] [--prompt-seed 7]
 #include "attribution/attributionjob.h"
 #include "attribution/gradients.h"
 #include "attribution/languagetarget.h"
@@ -303,6 +303,8 @@ int main(int argc, char **argv)
                       QStringLiteral("N"), QStringLiteral("1")});
     parser.addOption({QStringLiteral("sweep"), QStringLiteral("Also |delta| of n-point Gauss-Legendre and its Kronrod extension at these n."),
                       QStringLiteral("LIST"), QString()});
+    parser.addOption({QStringLiteral("prompt-seed"), QStringLiteral("Prompts of n tokens are drawn with seed S + n."),
+                      QStringLiteral("S"), QStringLiteral("7")});
     parser.addOption({QStringLiteral("start-steps"), QStringLiteral("Adaptive IG's first Gauss order (default: the library's)."),
                       QStringLiteral("N"), QStringLiteral("0")});
     parser.process(app);
@@ -332,11 +334,12 @@ int main(int argc, char **argv)
     for (const QString &k : parser.value(QStringLiteral("sweep")).split(QLatin1Char(','), Qt::SkipEmptyParts))
         sweep.push_back(k.toInt());
     const Comparison c{model, dir, threads, steps, budget, parser.value(QStringLiteral("start-steps")).toInt()};
+    const std::uint64_t promptSeed = parser.value(QStringLiteral("prompt-seed")).toULongLong();
     bool warm = false;
     for (const QString &t : parser.value(QStringLiteral("tokens")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const int n = t.toInt();
         const int batch = pyBatch.count(n) ? pyBatch[n] : steps;
-        compare(c, randomPrompt(n, 7 + std::uint64_t(n)), batch, sweep, !warm, false);
+        compare(c, randomPrompt(n, promptSeed + std::uint64_t(n)), batch, sweep, !warm, false);
         warm = true;
     }
     const int longTokens = parser.value(QStringLiteral("long")).toInt();
