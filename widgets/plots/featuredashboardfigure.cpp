@@ -287,7 +287,7 @@ void FeatureDashboardFigure::render(QPainter *painter, const QRectF &rect) const
                                     .arg(count(m_d.tokens))
                                     .arg(number(m_d.maxValue))
                                     .arg(number(m_d.meanActive))
-                              : m_d.note;
+                              : QStringLiteral("no corpus statistics yet");
     drawText(painter, QPointF(L.header.left(), L.header.top() + big.height() + 2 * s), small.elide(stats, L.header.width()),
              Qt::AlignLeft | Qt::AlignTop);
     drawText(painter, QPointF(L.header.left(), L.header.top() + big.height() + small.height() + 4 * s),
@@ -303,8 +303,10 @@ void FeatureDashboardFigure::render(QPainter *painter, const QRectF &rect) const
         Layout scratch;
         exampleRows(painter, L.examples, scratch, true);
     }
-    ColorBar(ColorMap::byName(style().divergingMap).positiveHalf(), colorScale(), QStringLiteral("activation"))
-        .paintHorizontal(painter, style(), L.bar);
+    // Without examples there is nothing coloured for the bar to explain.
+    if (!m_d.top.empty())
+        ColorBar(ColorMap::byName(style().divergingMap).positiveHalf(), colorScale(), QStringLiteral("activation"))
+            .paintHorizontal(painter, style(), L.bar);
     paintRight(painter, L);
     painter->restore();
 }

@@ -92,7 +92,7 @@ void FeaturesDashboardTab::refresh()
             m_runId = m_state.recordRun("feature_dashboard", params, *figure);
             m_view->setProvenance(m_state.provenance(tr("Feature %1").arg(figure->data().feature), m_runId));
             m_view->setDashboard(figure);
-            m_status->setText(m_state.scanRun() ? QString() : figure->data().note);
+            m_status->clear();
         },
         [this](const QString &message, bool) { m_status->setText(message); });
 }
