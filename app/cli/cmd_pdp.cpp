@@ -69,6 +69,8 @@ tabular::PdpOptions pdpOptions(Context &ctx, const TabularData &data)
         o.anchor = ctx.doubleValue(QStringLiteral("anchor"), 0.0);
     o.bootstrap = resample.bootstrap;
     o.confidence = resample.confidence;
+    if (ctx.isSet(QStringLiteral("evaluation")))
+        o.evaluation = tabular::evaluationFromString(ctx.value(QStringLiteral("evaluation")).toStdString());
     return o;
 }
 
@@ -82,7 +84,8 @@ int runPdp(Context &ctx)
         job.params.set("grid_resolution", o.grids[0].resolution)
             .set("percentiles", Json::arrayOf(std::vector<double>{o.grids[0].lower, o.grids[0].upper}))
             .set("centered", o.centered)
-            .set("ice_sample", o.iceSample);
+            .set("ice_sample", o.iceSample)
+            .set("evaluation", tabular::toString(o.evaluation));
         job.compute = [&in, o](Progress &progress) {
             return tabular::pdpJson(tabular::partialDependence(*in.model, in.data, o, progress, CancelToken()), in.data);
         };
@@ -106,6 +109,10 @@ Command pdpCommand()
             p.addOption({QStringLiteral("centered"), QStringLiteral("Centre curves at the first grid value (or --anchor).")});
             p.addOption({QStringLiteral("anchor"), QStringLiteral("Centre curves at this feature value."), QStringLiteral("X")});
             p.addOption({QStringLiteral("ice-sample"), QStringLiteral("Keep ICE curves of N seeded random rows (default: all)."), QStringLiteral("N")});
+            p.addOption({QStringLiteral("evaluation"),
+                         QStringLiteral("auto (default: walk a ReLU network's linear regions exactly when the model is one) "
+                                        "or brute (one forward per grid point and row, any model)."),
+                         QStringLiteral("MODE")});
         },
         runPdp};
 }

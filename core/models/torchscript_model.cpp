@@ -4,6 +4,8 @@
 #include "common/error.h"
 #include "common/torch_guard.h"
 #include "io/dtype.h"
+#include "models/reluextraction.h"
+#include "tabular/relunetwork.h"
 
 #include <c10/core/InferenceMode.h>
 #include <torch/script.h>
@@ -62,6 +64,7 @@ struct TorchScriptModel::Impl {
     at::ScalarType inputType = at::kFloat;
     InputHint hint;
     std::int64_t activations = 0;
+    std::shared_ptr<const tabular::ReluNetwork> network;
 
     at::Tensor run(const float *rows, std::int64_t n, std::int64_t width) const
     {
@@ -136,6 +139,7 @@ std::shared_ptr<TorchScriptModel> TorchScriptModel::load(const std::string &path
     // run unfrozen, which is only slower.
     try {
         impl->module = torch::jit::freeze(impl->module);
+        impl->network = extractReluNetwork(impl->module);
     } catch (const c10::Error &) {
     } catch (const std::exception &) {
     }
@@ -166,7 +170,44 @@ std::int64_t TorchScriptModel::activationsPerRow() const
     return m->activations;
 }
 
+std::shared_ptr<const tabular::ReluNetwork> TorchScriptModel::reluNetwork() const
+{
+    return m->network;
+}
+
 // TabularModel ----------------------------------------------------------------------------------
+
+namespace {
+
+// The module's network reduced to what `response` reads; null when it does not fit the data.
+std::shared_ptr<const tabular::ReluNetwork> responseNetwork(const TorchScriptModel &module, std::int64_t inputWidth,
+                                                            std::int64_t outputColumns, const TabularResponse &response)
+{
+    const auto full = module.reluNetwork();
+    if (!full || full->inputWidth() != inputWidth || full->outputs() != outputColumns)
+        return nullptr;
+    auto net = std::make_shared<tabular::ReluNetwork>(*full);
+    const std::int64_t column = std::max(0, response.outputColumn);
+    switch (response.kind) {
+    case TabularResponse::Kind::Probability:
+        net->response = tabular::ReluNetwork::Response::Softmax;
+        net->column = column;
+        return net;
+    case TabularResponse::Kind::Raw: net->response = tabular::ReluNetwork::Response::Raw; break;
+    case TabularResponse::Kind::Sigmoid: net->response = tabular::ReluNetwork::Response::Sigmoid; break;
+    }
+    auto &last = net->layers.back();
+    std::vector<double> weightT(std::size_t(last.inputs));
+    for (std::int64_t i = 0; i < last.inputs; ++i)
+        weightT[std::size_t(i)] = last.weightT[std::size_t(i * last.outputs + column)];
+    last.weightT = std::move(weightT);
+    last.bias = {last.bias[std::size_t(column)]};
+    last.outputs = 1;
+    net->column = 0;
+    return net;
+}
+
+} // namespace
 
 const char *toString(TabularResponse::Kind kind)
 {
@@ -192,6 +233,7 @@ TabularModel::TabularModel(std::shared_ptr<TorchScriptModel> module, std::int64_
     , m_inputWidth(inputWidth)
     , m_outputColumns(outputColumns)
     , m_response(response)
+    , m_network(responseNetwork(*m_module, inputWidth, outputColumns, response))
 {
     const std::int64_t floatsPerRow = inputWidth + 2 * m_module->activationsPerRow() + outputColumns;
     m_batchRows = std::clamp<std::int64_t>(BatchBudgetBytes / (4 * std::max<std::int64_t>(1, floatsPerRow)),

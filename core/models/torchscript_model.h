@@ -10,6 +10,10 @@
 
 namespace gb {
 
+namespace tabular {
+struct ReluNetwork;
+}
+
 /// A TorchScript module (torch.jit.script / torch.jit.trace output) loaded for CPU inference:
 /// eval mode, frozen when the module allows it, run under inference mode. Every libtorch error
 /// becomes a gb::Error naming the file. Safe to call forward() from one worker thread at a time
@@ -43,6 +47,9 @@ public:
     /// Rough float32 values held per input row during forward (sum of the layers' widths), to
     /// size batches by memory.
     std::int64_t activationsPerRow() const;
+    /// The module as a ReLU network (all output columns, raw) when its frozen graph is a plain
+    /// chain of linear layers and ReLUs (see extractReluNetwork), else null.
+    std::shared_ptr<const tabular::ReluNetwork> reluNetwork() const;
 
 private:
     struct Impl;
@@ -91,6 +98,9 @@ public:
     std::int64_t preferredBatchRows() const override { return m_batchRows; }
     /// Caps rows per forward (default: about 1 MB of working set); benchmarks and tests tune it.
     void setBatchRows(std::int64_t rows);
+    /// The module's ReLU network explaining this response, when there is one: a raw or sigmoid
+    /// column keeps only that output, a probability keeps every output for the softmax.
+    const tabular::ReluNetwork *piecewiseLinear() const override { return m_network.get(); }
 
 private:
     TabularModel(std::shared_ptr<TorchScriptModel> module, std::int64_t inputWidth, std::int64_t outputColumns,
@@ -102,6 +112,7 @@ private:
     std::int64_t m_outputColumns;
     TabularResponse m_response;
     std::int64_t m_batchRows;
+    std::shared_ptr<const tabular::ReluNetwork> m_network;
 };
 
 } // namespace gb

@@ -7,9 +7,12 @@
 #include "jobs/progress.h"
 #include "tabular/checks.h"
 #include "tabular/evaluate.h"
+#include "tabular/linewalk.h"
+#include "tabular/relunetwork.h"
 #include "tabular/resample.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace gb::tabular {
@@ -95,7 +98,121 @@ void bootstrapBand(const std::vector<float> &all, std::int64_t n, const Plan &pl
     percentileBand(samples, o.confidence, r.bandLower, r.bandUpper);
 }
 
+// Where evaluations go: sums per point, kept ICE curves, and every value when a bootstrap needs
+// them (point-major, like the brute evaluation order).
+struct Collected {
+    std::int64_t n, points;
+    bool keepAll;
+    std::vector<std::int64_t> slot;
+    std::vector<double> sums;
+    std::vector<float> ice, all;
+
+    Collected(std::int64_t rows, std::int64_t pointCount, bool keep, const std::vector<std::int64_t> &iceRows)
+        : n(rows), points(pointCount), keepAll(keep), slot(std::size_t(rows), -1), sums(std::size_t(pointCount), 0.0),
+          ice(iceRows.size() * std::size_t(pointCount)), all(keep ? std::size_t(pointCount * rows) : 0)
+    {
+        for (std::size_t k = 0; k < iceRows.size(); ++k)
+            slot[std::size_t(iceRows[k])] = std::int64_t(k);
+    }
+
+    // `run` rows from row i, all at point p.
+    void addPoint(std::int64_t p, std::int64_t i, std::int64_t run, const float *v)
+    {
+        if (keepAll)
+            std::copy(v, v + run, all.data() + p * n + i);
+        double s = 0.0;
+        for (std::int64_t k = 0; k < run; ++k)
+            s += v[k];
+        sums[std::size_t(p)] += s;
+        for (std::int64_t k = 0; k < run; ++k)
+            if (slot[std::size_t(i + k)] >= 0)
+                ice[std::size_t(slot[std::size_t(i + k)] * points + p)] = v[k];
+    }
+
+    // Row i at every point.
+    void addRow(std::int64_t i, const float *v)
+    {
+        for (std::int64_t p = 0; p < points; ++p)
+            sums[std::size_t(p)] += v[p];
+        if (slot[std::size_t(i)] >= 0)
+            std::copy(v, v + points, ice.data() + slot[std::size_t(i)] * points);
+        if (keepAll)
+            for (std::int64_t p = 0; p < points; ++p)
+                all[std::size_t(p * n + i)] = v[p];
+    }
+};
+
+void evaluateBrute(const Predictor &model, const TabularData &data, const Plan &plan, const std::vector<int> &features,
+                   Collected &c, Progress &progress, const CancelToken &cancel)
+{
+    const std::int64_t n = data.rows;
+    const std::int64_t width = data.cols();
+    evaluateChunked(
+        model, plan.points * n,
+        [&](std::int64_t begin, std::int64_t end, float *out) {
+            // Whole runs of rows share a point: copy the rows, then overwrite the feature column(s).
+            for (std::int64_t t = begin; t < end;) {
+                const std::int64_t p = t / n, i = t % n;
+                const std::int64_t run = std::min(end - t, n - i);
+                std::memcpy(out, data.values.data() + i * width, std::size_t(run * width) * sizeof(float));
+                setPointValues(plan, features, p, out, run, width);
+                out += run * width;
+                t += run;
+            }
+        },
+        [&](std::int64_t begin, std::int64_t end, const float *pred) {
+            for (std::int64_t t = begin; t < end;) {
+                const std::int64_t p = t / n, i = t % n;
+                const std::int64_t run = std::min(end - t, n - i);
+                c.addPoint(p, i, run, pred + (t - begin));
+                t += run;
+            }
+        },
+        progress, cancel);
+}
+
+// Whether the network stands for the model: both on up to 16 data rows at the first, middle and
+// last evaluated points, to 1e-5 of the largest response (float32 forward vs double network).
+bool reproduces(const ReluNetwork &network, const Predictor &model, const TabularData &data, const Plan &plan,
+                const std::vector<int> &features)
+{
+    const std::int64_t width = data.cols();
+    const std::int64_t rows = std::min<std::int64_t>(16, data.rows);
+    std::vector<float> probe;
+    for (std::int64_t p : {std::int64_t(0), plan.points / 2, plan.points - 1}) {
+        const std::size_t at = probe.size();
+        for (std::int64_t k = 0; k < rows; ++k) {
+            const std::int64_t i = k * data.rows / rows;
+            probe.insert(probe.end(), data.values.begin() + i * width, data.values.begin() + (i + 1) * width);
+        }
+        setPointValues(plan, features, p, probe.data() + at, rows, width);
+    }
+    const std::int64_t count = std::int64_t(probe.size()) / width;
+    std::vector<float> expected(static_cast<std::size_t>(count)), walked(static_cast<std::size_t>(count));
+    model.predict(probe.data(), count, expected.data());
+    network.evaluate(probe.data(), count, walked.data());
+    double scale = 0.0, worst = 0.0;
+    for (std::int64_t k = 0; k < count; ++k) {
+        scale = std::max(scale, std::fabs(double(expected[std::size_t(k)])));
+        worst = std::max(worst, std::fabs(double(expected[std::size_t(k)]) - double(walked[std::size_t(k)])));
+    }
+    return worst <= 1e-5 * scale + 1e-7;
+}
+
 } // namespace
+
+const char *toString(PdpOptions::Evaluation e)
+{
+    return e == PdpOptions::Evaluation::Brute ? "brute" : "auto";
+}
+
+PdpOptions::Evaluation evaluationFromString(const std::string &name)
+{
+    for (auto e : {PdpOptions::Evaluation::Auto, PdpOptions::Evaluation::Brute})
+        if (name == toString(e))
+            return e;
+    throw Error::badInput("unknown evaluation \"" + name + "\" (expected auto or brute)");
+}
 
 PdpResult partialDependence(const Predictor &model, const TabularData &data, const PdpOptions &o, Progress &progress,
                             const CancelToken &cancel)
@@ -127,45 +244,28 @@ PdpResult partialDependence(const Predictor &model, const TabularData &data, con
     if (std::int64_t(r.iceRows.size()) * plan.gridPoints > o.maxIndividualValues)
         throw Error::badInput(std::to_string(r.iceRows.size()) + " ICE curves x " + std::to_string(plan.gridPoints)
                               + " grid points is too many values to keep; sample fewer curves or use a coarser grid");
-    std::vector<std::int64_t> slot(static_cast<std::size_t>(n), -1);
-    for (std::size_t k = 0; k < r.iceRows.size(); ++k)
-        slot[std::size_t(r.iceRows[k])] = std::int64_t(k);
     const bool keepAll = o.bootstrap > 0;
 
-    std::vector<double> sums(static_cast<std::size_t>(plan.points), 0.0);
-    std::vector<float> ice(r.iceRows.size() * std::size_t(plan.points));
-    std::vector<float> all(keepAll ? std::size_t(plan.points * n) : 0);
-    evaluateChunked(
-        model, plan.points * n,
-        [&](std::int64_t begin, std::int64_t end, float *out) {
-            // Whole runs of rows share a point: copy the rows, then overwrite the feature column(s).
-            for (std::int64_t t = begin; t < end;) {
-                const std::int64_t p = t / n, i = t % n;
-                const std::int64_t run = std::min(end - t, n - i);
-                std::memcpy(out, data.values.data() + i * width, std::size_t(run * width) * sizeof(float));
-                setPointValues(plan, o.features, p, out, run, width);
-                out += run * width;
-                t += run;
-            }
-        },
-        [&](std::int64_t begin, std::int64_t end, const float *pred) {
-            if (keepAll)
-                std::copy(pred, pred + (end - begin), all.data() + begin);
-            for (std::int64_t t = begin; t < end;) {
-                const std::int64_t p = t / n, i = t % n;
-                const std::int64_t run = std::min(end - t, n - i);
-                const float *v = pred + (t - begin);
-                double s = 0.0;
-                for (std::int64_t k = 0; k < run; ++k)
-                    s += v[k];
-                sums[std::size_t(p)] += s;
-                for (std::int64_t k = 0; k < run; ++k)
-                    if (slot[std::size_t(i + k)] >= 0)
-                        ice[std::size_t(slot[std::size_t(i + k)] * plan.points + p)] = v[k];
-                t += run;
-            }
-        },
-        progress, cancel);
+    Collected c(n, plan.points, keepAll, r.iceRows);
+    const ReluNetwork *network = o.evaluation == PdpOptions::Evaluation::Auto ? model.piecewiseLinear() : nullptr;
+    if (network && network->inputWidth() == width && reproduces(*network, model, data, plan, o.features)) {
+        r.exactWalk = true;
+        std::vector<std::vector<double>> axes;
+        for (const auto &a : plan.axisValues)
+            axes.emplace_back(a.begin(), a.end());
+        walkGrid(
+            *network, data.values.data(), n, width, o.features, axes,
+            [&](std::int64_t begin, std::int64_t end, const float *values) {
+                for (std::int64_t i = begin; i < end; ++i)
+                    c.addRow(i, values + (i - begin) * plan.points);
+            },
+            progress, cancel);
+    } else {
+        evaluateBrute(model, data, plan, o.features, c, progress, cancel);
+    }
+    std::vector<double> &sums = c.sums;
+    std::vector<float> &ice = c.ice;
+    const std::vector<float> &all = c.all;
 
     r.average.resize(std::size_t(plan.points));
     for (std::int64_t p = 0; p < plan.points; ++p)
@@ -176,9 +276,9 @@ PdpResult partialDependence(const Predictor &model, const TabularData &data, con
             v -= a;
         for (std::size_t k = 0; k < r.iceRows.size(); ++k) {
             float *curve = ice.data() + k * std::size_t(plan.points);
-            const float c = curve[plan.anchorPoint];
+            const float shift = curve[plan.anchorPoint];
             for (std::int64_t p = 0; p < plan.points; ++p)
-                curve[p] -= c;
+                curve[p] -= shift;
         }
     }
     // Drop the off-grid anchor column, if one was evaluated.

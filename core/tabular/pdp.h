@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace gb {
@@ -35,7 +36,16 @@ struct PdpOptions {
     double confidence = 0.95;
     /// Refuses results with more ICE values than this (rows x grid points); sample instead.
     std::int64_t maxIndividualValues = 50'000'000;
+    /// Auto walks the model's linear regions exactly when it is a ReLU network (Predictor::
+    /// piecewiseLinear, checked against the model on a probe of the data); Brute evaluates every
+    /// (grid point, row) pair through the model, for any model.
+    enum class Evaluation { Auto, Brute };
+    Evaluation evaluation = Evaluation::Auto;
 };
+
+const char *toString(PdpOptions::Evaluation e);
+/// "auto" or "brute" (BadInput otherwise).
+PdpOptions::Evaluation evaluationFromString(const std::string &name);
 
 struct PdpResult {
     std::vector<int> features;
@@ -47,12 +57,13 @@ struct PdpResult {
     std::vector<double> bandLower, bandUpper; ///< bootstrap band of `average`, empty without one
     bool centered = false;
     double anchor = 0.0;                    ///< where curves were centred (1-D)
+    bool exactWalk = false;                 ///< evaluated by the ReLU region walk, not by forwards
 
     std::int64_t points() const { return std::int64_t(average.size()); }
 };
 
 /// Evaluates every (grid point, data row) pair with one forward per chunk of the model's batch
-/// size, cancellable between chunks.
+/// size, or by the exact region walk (linewalk.h) for ReLU networks; cancellable between chunks.
 PdpResult partialDependence(const Predictor &model, const TabularData &data, const PdpOptions &options,
                             Progress &progress, const CancelToken &cancel);
 

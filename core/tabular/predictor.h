@@ -6,6 +6,8 @@
 
 namespace gb::tabular {
 
+struct ReluNetwork;
+
 /// A model as the effect estimators see it: rows of `inputWidth()` float32 values in, one number
 /// per row out (the response being explained: a regression output, a class probability, a
 /// logit...). Implementations must be safe to call from a worker thread.
@@ -18,6 +20,9 @@ public:
     virtual void predict(const float *rows, std::int64_t n, float *out) const = 0;
     /// Rows per forward call that keep memory bounded while amortising the per-call cost.
     virtual std::int64_t preferredBatchRows() const { return 1 << 16; }
+    /// The same function as a ReLU network when the model provably is one (see ReluNetwork),
+    /// else null. Estimators may then walk its linear regions instead of calling predict().
+    virtual const ReluNetwork *piecewiseLinear() const { return nullptr; }
 };
 
 /// A Predictor from a plain function of one row: analytic test models and references.

@@ -68,6 +68,8 @@ Json pdpJson(const PdpResult &r, const TabularData &data)
         j.set("anchor", r.anchor);
     if (!r.bandLower.empty())
         j.set("band", band(r.bandLower, r.bandUpper));
+    // How the values were obtained: "exact walk" of a ReLU network's regions or "brute" forwards.
+    j.set("evaluation", r.exactWalk ? "exact walk" : "brute");
     return j;
 }
 

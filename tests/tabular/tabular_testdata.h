@@ -38,3 +38,4 @@ QObject *newTabularModelTests();
 QObject *newEstimatorTests();
 QObject *newReferenceTests();
 QObject *newTabularCliTests();
+QObject *newLineWalkTests();

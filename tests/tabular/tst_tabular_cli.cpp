@@ -8,6 +8,9 @@
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <algorithm>
+#include <cmath>
+
 using gbtest::expectedTabular;
 using gbtest::numbers;
 
@@ -65,6 +68,7 @@ private Q_SLOTS:
     void pdpContract();
     void pdpTwoFeatures();
     void pdpCentredAndSampled();
+    void pdpEvaluationModesAgree();
     void aleContract();
     void aleTwoFeaturesAndCategorical();
     void rolesFromCommandLine();
@@ -122,6 +126,38 @@ void TestTabularCli::pdpCentredAndSampled()
     QCOMPARE(r.json.find("ice_rows")->size(), std::size_t(5));
     QCOMPARE(r.json.find("band")->find("lower")->size(), r.json.find("grid")->size());
     QCOMPARE(r.json.find("anchor")->toDouble(), r.json.find("grid")->toArray()[0].toDouble());
+}
+
+// A ReLU network is walked exactly by default; --evaluation brute runs the model on every point.
+void TestTabularCli::pdpEvaluationModesAgree()
+{
+    QTemporaryDir dir;
+    const QStringList args = base("pdp", "relu_reg.pt") << QStringLiteral("--feature") << QStringLiteral("bmi (kg/m²)")
+                                                        << QStringLiteral("--grid-resolution") << QStringLiteral("30");
+    const Run walked = cli(args, dir);
+    QVERIFY2(walked.exitCode == 0, qPrintable(walked.err));
+    const Run brute = cli(QStringList(args) << QStringLiteral("--evaluation") << QStringLiteral("brute"), dir);
+    QVERIFY2(brute.exitCode == 0, qPrintable(brute.err));
+    QCOMPARE(walked.json.find("evaluation")->toString(), std::string("exact walk"));
+    QCOMPARE(brute.json.find("evaluation")->toString(), std::string("brute"));
+    QCOMPARE(numbers(*walked.json.find("grid")), numbers(*brute.json.find("grid")));
+    const auto scale = [](const std::vector<double> &v) {
+        double m = 0.0;
+        for (double x : v)
+            m = std::max(m, std::fabs(x));
+        return m;
+    };
+    const std::vector<double> average = numbers(*brute.json.find("average"));
+    QString why;
+    QVERIFY2(gbtest::closeCurves(numbers(*walked.json.find("average")), average, 1e-5, scale(average), &why),
+             qPrintable(why));
+    const auto &curves = brute.json.find("individual")->toArray();
+    QCOMPARE(walked.json.find("individual")->toArray().size(), curves.size());
+    for (std::size_t i = 0; i < curves.size(); ++i) {
+        const std::vector<double> curve = numbers(curves[i]);
+        QVERIFY2(gbtest::closeCurves(rowOf(*walked.json.find("individual"), i), curve, 1e-5, scale(curve), &why),
+                 qPrintable(why));
+    }
 }
 
 void TestTabularCli::aleContract()
@@ -233,6 +269,9 @@ void TestTabularCli::errors_data()
                                               << QStringLiteral("choose the class to explain (0..2)");
     QTest::addRow("bad kind") << (base("pdp") << feature << QStringLiteral("age") << QStringLiteral("--kind") << QStringLiteral("mean"))
                               << QStringLiteral("--kind must be average, individual or both");
+    QTest::addRow("bad evaluation") << (base("pdp") << feature << QStringLiteral("age") << QStringLiteral("--evaluation")
+                                    << QStringLiteral("fast"))
+                                    << QStringLiteral("unknown evaluation \"fast\" (expected auto or brute)");
     QTest::addRow("bad edges") << (base("ale") << feature << QStringLiteral("age") << QStringLiteral("--edges") << QStringLiteral("r7"))
                                << QStringLiteral("unknown ALE edge convention");
 }

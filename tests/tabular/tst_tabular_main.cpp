@@ -11,7 +11,7 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     int failures = 0;
-    for (auto make : {newCsvTests, newTabularModelTests, newEstimatorTests, newReferenceTests, newTabularCliTests}) {
+    for (auto make : {newCsvTests, newTabularModelTests, newEstimatorTests, newReferenceTests, newTabularCliTests, newLineWalkTests}) {
         std::unique_ptr<QObject> tests(make());
         failures += QTest::qExec(tests.get(), argc, argv);
     }

@@ -94,6 +94,53 @@ def make_models(X, out):
     return models
 
 
+class ReluMlp(torch.nn.Module):
+    """A ReLU network Glassbox evaluates exactly by its region walk (linewalk.h): the input
+    standardisation is a Linear layer too, which the extraction folds into the next one. With
+    `residual` or `affine_input` the forward is no longer a plain chain, so Glassbox must fall back
+    to calling the model."""
+
+    def __init__(self, mean, std, outputs, residual: bool = False, affine_input: bool = False):
+        super().__init__()
+        self.standardise = torch.nn.Linear(4, 4)
+        with torch.no_grad():
+            self.standardise.weight.copy_(torch.diag(1.0 / torch.tensor(std)))
+            self.standardise.bias.copy_(-torch.tensor(mean) / torch.tensor(std))
+        self.fc1 = torch.nn.Linear(4, 16)
+        self.fc2 = torch.nn.Linear(16, 16)
+        self.fc3 = torch.nn.Linear(16, outputs)
+        self.residual = residual
+        self.affine_input = affine_input
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.affine_input:
+            x = x * 2.0 + 1.0
+        h = torch.relu(self.fc1(self.standardise(x)))
+        if self.residual:
+            h = h + torch.relu(self.fc2(h))
+        else:
+            h = torch.relu(self.fc2(h))
+        return self.fc3(h)
+
+
+def make_relu_models(X, out):
+    mean, std = X.mean(0).tolist(), X.std(0).tolist()
+    specs = {
+        "relu_reg.pt": (1, False, False),
+        "relu_cls.pt": (3, False, False),
+        "relu_residual.pt": (1, True, False),
+        "relu_affine_input.pt": (1, False, True),
+    }
+    models = {}
+    for i, (name, (outputs, residual, affine_input)) in enumerate(specs.items()):
+        torch.manual_seed(200 + i)
+        m = ReluMlp(mean, std, outputs, residual, affine_input).eval()
+        scripted = torch.jit.script(m)
+        scripted.save(os.path.join(out, name))
+        models[name] = scripted
+    return models
+
+
 def float32_text(v):
     # Shortest text of the float32 value; parsing it as a double and rounding to float32 (what the
     # C++ reader does) must give the same value back.
@@ -352,6 +399,13 @@ def main():
         "ale_group": ale_categorical(models["mlp_reg.pt"], X, CATEGORICAL, {CATEGORICAL}),
         "pyale_published": pyale_lib_data(out),
     }
+    relu = make_relu_models(X, out)
+    relu_reg = TorchRegressor(relu["relu_reg.pt"]).fit(X)
+    expected["relu_pdp_age_res20"] = pdp(relu_reg, X, [0], 20)
+    expected["relu_pdp_age_bmi_res8"] = pdp(relu_reg, X, [(0, 1)], 8, kind="average")
+    expected["relu_pdp_bmi_class1_res12"] = pdp(TorchClassifier(relu["relu_cls.pt"]).fit(X), X, [1], 12, output=1)
+    expected["relu_residual_pdp_age_res20"] = pdp(TorchRegressor(relu["relu_residual.pt"]).fit(X), X, [0], 20)
+    expected["relu_affine_input_pdp_age_res20"] = pdp(TorchRegressor(relu["relu_affine_input.pt"]).fit(X), X, [0], 20)
     assert expected["ale_age_bmi_k6"]["empty_cells"] > 0, "the 2-D case should exercise empty-cell filling"
     with open(os.path.join(out, "expected.json"), "w") as f:
         json.dump(rounded(expected), f, separators=(",", ":"))
