@@ -196,14 +196,7 @@ std::shared_ptr<const tabular::ReluNetwork> responseNetwork(const TorchScriptMod
     case TabularResponse::Kind::Raw: net->response = tabular::ReluNetwork::Response::Raw; break;
     case TabularResponse::Kind::Sigmoid: net->response = tabular::ReluNetwork::Response::Sigmoid; break;
     }
-    auto &last = net->layers.back();
-    std::vector<double> weightT(std::size_t(last.inputs));
-    for (std::int64_t i = 0; i < last.inputs; ++i)
-        weightT[std::size_t(i)] = last.weightT[std::size_t(i * last.outputs + column)];
-    last.weightT = std::move(weightT);
-    last.bias = {last.bias[std::size_t(column)]};
-    last.outputs = 1;
-    net->column = 0;
+    net->keepOnlyOutput(column);
     return net;
 }
 

@@ -38,4 +38,10 @@ void walkGrid(const ReluNetwork &network, const float *rows, std::int64_t n, std
               const std::vector<int> &features, const std::vector<std::vector<double>> &axes, const TakeRowValues &take,
               Progress &progress, const CancelToken &cancel);
 
+/// The sum over rows of the response at every grid point (index as in walkGrid), without per-row
+/// values: a run of grid points inside one linear region costs O(1) for a raw single output.
+std::vector<double> walkGridSums(const ReluNetwork &network, const float *rows, std::int64_t n, std::int64_t width,
+                                 const std::vector<int> &features, const std::vector<std::vector<double>> &axes,
+                                 Progress &progress, const CancelToken &cancel);
+
 } // namespace gb::tabular

@@ -171,13 +171,15 @@ void evaluateBrute(const Predictor &model, const TabularData &data, const Plan &
         progress, cancel);
 }
 
-// Whether the network stands for the model: both on up to 16 data rows at the first, middle and
-// last evaluated points, to 1e-5 of the largest response (float32 forward vs double network).
+// Whether the network stands for the model: both on up to 8 data rows spread over the data at the
+// first, middle and last evaluated points, to 1e-5 of the largest response (float32 forward vs
+// double network). A wrong extraction is off by far more; a larger probe would cost more than the
+// walk itself.
 bool reproduces(const ReluNetwork &network, const Predictor &model, const TabularData &data, const Plan &plan,
                 const std::vector<int> &features)
 {
     const std::int64_t width = data.cols();
-    const std::int64_t rows = std::min<std::int64_t>(16, data.rows);
+    const std::int64_t rows = std::min<std::int64_t>(8, data.rows);
     std::vector<float> probe;
     for (std::int64_t p : {std::int64_t(0), plan.points / 2, plan.points - 1}) {
         const std::size_t at = probe.size();
@@ -253,13 +255,16 @@ PdpResult partialDependence(const Predictor &model, const TabularData &data, con
         std::vector<std::vector<double>> axes;
         for (const auto &a : plan.axisValues)
             axes.emplace_back(a.begin(), a.end());
-        walkGrid(
-            *network, data.values.data(), n, width, o.features, axes,
-            [&](std::int64_t begin, std::int64_t end, const float *values) {
-                for (std::int64_t i = begin; i < end; ++i)
-                    c.addRow(i, values + (i - begin) * plan.points);
-            },
-            progress, cancel);
+        if (r.iceRows.empty() && !keepAll)
+            c.sums = walkGridSums(*network, data.values.data(), n, width, o.features, axes, progress, cancel);
+        else
+            walkGrid(
+                *network, data.values.data(), n, width, o.features, axes,
+                [&](std::int64_t begin, std::int64_t end, const float *values) {
+                    for (std::int64_t i = begin; i < end; ++i)
+                        c.addRow(i, values + (i - begin) * plan.points);
+                },
+                progress, cancel);
     } else {
         evaluateBrute(model, data, plan, o.features, c, progress, cancel);
     }

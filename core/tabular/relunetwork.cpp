@@ -16,12 +16,26 @@ void ReluNetwork::addLayer(std::int64_t inputs, std::int64_t outputs, const doub
     Layer l;
     l.inputs = inputs;
     l.outputs = outputs;
+    l.weight.assign(weight, weight + inputs * outputs);
     l.weightT.resize(std::size_t(inputs * outputs));
     for (std::int64_t o = 0; o < outputs; ++o)
         for (std::int64_t i = 0; i < inputs; ++i)
             l.weightT[std::size_t(i * outputs + o)] = weight[o * inputs + i];
     l.bias.assign(bias, bias + outputs);
     layers.push_back(std::move(l));
+}
+
+void ReluNetwork::keepOnlyOutput(std::int64_t column)
+{
+    Layer &last = layers.back();
+    if (column < 0 || column >= last.outputs)
+        throw Error::internal("ReluNetwork: no output " + std::to_string(column));
+    std::vector<double> weight(last.weight.begin() + column * last.inputs, last.weight.begin() + (column + 1) * last.inputs);
+    const double bias = last.bias[std::size_t(column)];
+    const std::int64_t inputs = last.inputs;
+    layers.pop_back();
+    addLayer(inputs, 1, weight.data(), &bias);
+    this->column = 0;
 }
 
 double ReluNetwork::respond(const double *y) const

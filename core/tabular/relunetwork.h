@@ -14,9 +14,9 @@ struct ReluNetwork {
     struct Layer {
         std::int64_t inputs = 0;
         std::int64_t outputs = 0;
-        /// Transposed weight, [inputs][outputs] row-major: column h of the usual [outputs][inputs]
-        /// matrix is contiguous, which is what both the forward (sum of the active units'
-        /// columns) and a unit's flip during the walk read.
+        std::vector<double> weight;  ///< [outputs][inputs] row-major, as torch.nn.Linear
+        /// The transpose, [inputs][outputs]: column h of `weight` is contiguous, which is what the
+        /// forward (sum of the active units' columns) and a unit's flip during the walk read.
         std::vector<double> weightT;
         std::vector<double> bias; ///< [outputs]
     };
@@ -37,6 +37,10 @@ struct ReluNetwork {
     /// Appends a layer from a usual [outputs][inputs] row-major weight (BadInput-free: shapes are
     /// the caller's contract; an inconsistent chain is an internal error).
     void addLayer(std::int64_t inputs, std::int64_t outputs, const double *weight, const double *bias);
+
+    /// Drops every output but `column` (which becomes column 0): a raw or sigmoid response reads
+    /// one output, so the walk need not carry the others.
+    void keepOnlyOutput(std::int64_t column);
 
     /// The response for `n` row-major rows, layer by layer (the brute-force reference of the walk).
     void evaluate(const float *rows, std::int64_t n, float *out) const;

@@ -108,6 +108,7 @@ def run(folder, threads):
         "pdp_ice_1d_s": t1, "pdp_2d_s": t2, "ale_per_bin_s": t3,
         "pdp_1d_average": r1["average"][0].tolist(),
         "pdp_2d_corner": float(r2["average"][0][0][0]),
+        "pdp_2d_average": r2["average"][0].ravel().tolist(),
         "ale_1d": ale.tolist(),
     }))
 

@@ -88,16 +88,20 @@ double breakpoint(const ReluNetwork &net, const float *row, int feature, std::in
 std::vector<float> bruteValues(const ReluNetwork &net, const std::vector<float> &rows, std::int64_t width,
                                const std::vector<int> &features, const std::vector<std::vector<double>> &axes)
 {
+    // The last axis varies fastest (point = a * len(last) + b); with one feature it is the only one.
+    const bool twoD = axes.size() == 2;
+    const std::vector<double> &last = axes.back();
     const std::int64_t n = std::int64_t(rows.size()) / width;
-    const std::int64_t n2 = axes.size() == 2 ? std::int64_t(axes[1].size()) : 1;
-    const std::int64_t points = std::int64_t(axes[0].size()) * n2;
+    const std::int64_t n2 = twoD ? std::int64_t(last.size()) : 1;
+    const std::int64_t points = std::int64_t(axes.front().size()) * n2;
     std::vector<float> input, out(static_cast<std::size_t>(n * points));
     for (std::int64_t i = 0; i < n; ++i)
         for (std::int64_t p = 0; p < points; ++p) {
             input.insert(input.end(), rows.begin() + i * width, rows.begin() + (i + 1) * width);
-            input[std::size_t((i * points + p) * width + features[0])] = float(axes[0][std::size_t(p / n2)]);
-            if (axes.size() == 2)
-                input[std::size_t((i * points + p) * width + features[1])] = float(axes[1][std::size_t(p % n2)]);
+            float *x = input.data() + (i * points + p) * width;
+            x[features.front()] = float(axes.front()[std::size_t(p / n2)]);
+            if (twoD)
+                x[features.back()] = float(last[std::size_t(p % n2)]);
         }
     net.evaluate(input.data(), n * points, out.data());
     return out;
@@ -294,6 +298,15 @@ void TestLineWalk::walkEqualsForward()
         const auto brute = bruteValues(net, rows, width, features, axes);
         const double diff = maxRelativeDiff(walked, brute);
         QVERIFY2(diff <= 1e-5, qPrintable(QStringLiteral("seed %1: max |diff| / max |value| = %2").arg(seed).arg(diff)));
+        // The sums over rows, walked without per-row values.
+        const std::vector<double> sums = walkGridSums(net, rows.data(), std::int64_t(rows.size()) / width, width,
+                                                      features, axes, gb::Progress::null(), gb::CancelToken());
+        std::vector<double> bruteSums(sums.size(), 0.0);
+        for (std::size_t k = 0; k < brute.size(); ++k)
+            bruteSums[k % sums.size()] += brute[k];
+        const double sumDiff = maxRelativeDiff(std::vector<float>(sums.begin(), sums.end()),
+                                               std::vector<float>(bruteSums.begin(), bruteSums.end()));
+        QVERIFY2(sumDiff <= 1e-5, qPrintable(QStringLiteral("seed %1: sums off by %2").arg(seed).arg(sumDiff)));
     }
 }
 
@@ -321,12 +334,16 @@ void TestLineWalk::pdpWalkEqualsBrute_data()
     QTest::addColumn<bool>("centered");
     QTest::addColumn<double>("anchor");
     QTest::addColumn<int>("bootstrap");
-    QTest::addRow("ICE") << 1 << false << double(NAN) << 0;
-    QTest::addRow("centred ICE") << 1 << true << double(NAN) << 0;
-    QTest::addRow("centred at an off-grid anchor") << 1 << true << 0.123 << 0;
-    QTest::addRow("bootstrap band") << 1 << false << double(NAN) << 30;
-    QTest::addRow("2-D with ICE") << 2 << false << double(NAN) << 0;
-    QTest::addRow("2-D centred") << 2 << true << double(NAN) << 0;
+    QTest::addColumn<bool>("individual");
+    QTest::addRow("ICE") << 1 << false << double(NAN) << 0 << true;
+    QTest::addRow("average only") << 1 << false << double(NAN) << 0 << false;
+    QTest::addRow("centred average at an off-grid anchor") << 1 << true << 0.123 << 0 << false;
+    QTest::addRow("2-D average only") << 2 << false << double(NAN) << 0 << false;
+    QTest::addRow("centred ICE") << 1 << true << double(NAN) << 0 << true;
+    QTest::addRow("centred at an off-grid anchor") << 1 << true << 0.123 << 0 << true;
+    QTest::addRow("bootstrap band, no ICE") << 1 << false << double(NAN) << 30 << false;
+    QTest::addRow("2-D with ICE") << 2 << false << double(NAN) << 0 << true;
+    QTest::addRow("2-D centred") << 2 << true << double(NAN) << 0 << false;
 }
 
 void TestLineWalk::pdpWalkEqualsBrute()
@@ -335,6 +352,7 @@ void TestLineWalk::pdpWalkEqualsBrute()
     QFETCH(bool, centered);
     QFETCH(double, anchor);
     QFETCH(int, bootstrap);
+    QFETCH(bool, individual);
     const ReluNetwork net = randomNetwork({{6, 48, 24, 1}, ReluNetwork::Response::Raw, 11, -1});
     const NetworkPredictor model(net, &net);
     const gb::TabularData data = dataFrom(randomRows(150, 6, 3), 6);
@@ -347,6 +365,7 @@ void TestLineWalk::pdpWalkEqualsBrute()
     if (!std::isnan(anchor))
         o.anchor = anchor;
     o.bootstrap = bootstrap;
+    o.individual = individual;
     o.iceSample = 40;
     o.seed = 5;
     const PdpResult walked = partialDependence(model, data, o, gb::Progress::null(), gb::CancelToken());
