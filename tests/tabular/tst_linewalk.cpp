@@ -5,6 +5,7 @@
 
 #include "jobs/cancel.h"
 #include "models/torchscript_model.h"
+#include "system/compute.h"
 #include "jobs/progress.h"
 #include "tabular/linewalk.h"
 #include "tabular/pdp.h"
@@ -226,6 +227,7 @@ private Q_SLOTS:
     void walkEqualsForward_data();
     void walkEqualsForward();
     void breakpointsOnTheGrid();
+    void parallelRowsAgree();
     void pdpWalkEqualsBrute_data();
     void pdpWalkEqualsBrute();
     void probeRejectsAWrongNetwork();
@@ -326,6 +328,29 @@ void TestLineWalk::breakpointsOnTheGrid()
     const auto walked = walkedValues(net, row, 6, {2}, {axis});
     const auto brute = bruteValues(net, row, 6, {2}, {axis});
     QVERIFY2(maxRelativeDiff(walked, brute) <= 1e-5, qPrintable(QString::number(maxRelativeDiff(walked, brute))));
+}
+
+// Rows split over two intra-op threads (each with its own walkers and partial sums) give what the
+// forward gives.
+void TestLineWalk::parallelRowsAgree()
+{
+    const int before = gb::computeInfo().threads;
+    gb::setComputeThreads(2);
+    const ReluNetwork net = randomNetwork({{10, 64, 64, 1}, ReluNetwork::Response::Raw, 31, -1});
+    const std::vector<float> rows = randomRows(97, 10, 8);
+    const std::vector<std::vector<double>> axes = {linspace(-1.2, 1.1, 41), linspace(-0.8, 1.3, 29)};
+    const auto walked = walkedValues(net, rows, 10, {2, 7}, axes);
+    const std::vector<double> sums = walkGridSums(net, rows.data(), 97, 10, {2, 7}, axes, gb::Progress::null(),
+                                                  gb::CancelToken());
+    gb::setComputeThreads(before);
+    const auto brute = bruteValues(net, rows, 10, {2, 7}, axes);
+    std::vector<double> bruteSums(sums.size(), 0.0);
+    for (std::size_t k = 0; k < brute.size(); ++k)
+        bruteSums[k % sums.size()] += brute[k];
+    QVERIFY2(maxRelativeDiff(walked, brute) <= 1e-5, qPrintable(QString::number(maxRelativeDiff(walked, brute))));
+    const double sumDiff = maxRelativeDiff(std::vector<float>(sums.begin(), sums.end()),
+                                           std::vector<float>(bruteSums.begin(), bruteSums.end()));
+    QVERIFY2(sumDiff <= 1e-5, qPrintable(QString::number(sumDiff)));
 }
 
 void TestLineWalk::pdpWalkEqualsBrute_data()
