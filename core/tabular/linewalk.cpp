@@ -77,9 +77,10 @@ struct SortedAxis {
                 ++from;
             return from;
         }
-        // Evenly spaced (linspace grids): guess from the spacing, then correct the rounding.
-        const double guess = std::ceil((t - values.front()) * perStep);
-        std::int64_t q = guess >= double(n) ? n : std::max(from, std::int64_t(std::max(0.0, guess)));
+        // Evenly spaced (linspace grids): guess from the spacing (truncating: std::ceil is a libm
+        // call on baseline x86-64), then correct the guess.
+        const double steps = (t - values.front()) * perStep;
+        std::int64_t q = steps < double(n) ? std::max(from, std::int64_t(std::max(0.0, steps))) : n;
         while (q > from && values[std::size_t(q - 1)] >= t)
             --q;
         while (q < n && values[std::size_t(q)] < t)
