@@ -44,6 +44,20 @@ std::string tabularFixture(const char *name)
     return path.toStdString();
 }
 
+const gb::TabularData &fixtureData()
+{
+    static const gb::TabularData d = gb::loadTabularData(tabularFixture("data.csv"), {}, {});
+    return d;
+}
+
+std::shared_ptr<gb::TabularModel> fixtureModel(const char *name, int column, gb::TabularResponse::Kind kind)
+{
+    gb::TabularResponse r;
+    r.kind = kind;
+    r.outputColumn = column;
+    return gb::TabularModel::load(tabularFixture(name), 4, r);
+}
+
 const gb::Json &expectedTabular()
 {
     static const gb::Json j = gb::Json::parseFile(tabularFixture("expected.json"));

@@ -3,12 +3,14 @@
 
 #include "io/csv.h"
 #include "io/json.h"
+#include "models/torchscript_model.h"
 
 #include <QObject>
 #include <QString>
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,12 @@ gb::TabularData uniformData(std::int64_t rows, int cols, std::uint64_t seed);
 
 /// tests/fixtures/tabular/<name>
 std::string tabularFixture(const char *name);
+/// tests/fixtures/tabular/data.csv (4 feature columns), loaded once.
+const gb::TabularData &fixtureData();
+/// A TorchScript model of tests/fixtures/tabular over data.csv's columns, explaining `kind` of
+/// output `column` (-1: the only one).
+std::shared_ptr<gb::TabularModel> fixtureModel(const char *name, int column = -1,
+                                               gb::TabularResponse::Kind kind = gb::TabularResponse::Kind::Raw);
 /// tests/fixtures/tabular/expected.json, parsed once.
 const gb::Json &expectedTabular();
 std::vector<double> numbers(const gb::Json &array);

@@ -164,21 +164,6 @@ gb::TabularData dataFrom(const std::vector<float> &rows, int width)
                                  });
 }
 
-const gb::TabularData &fixtureData()
-{
-    static const gb::TabularData d = gb::loadTabularData(gbtest::tabularFixture("data.csv"), {}, {});
-    return d;
-}
-
-std::shared_ptr<gb::TabularModel> fixtureModel(const char *name, int column = -1,
-                                               gb::TabularResponse::Kind kind = gb::TabularResponse::Kind::Raw)
-{
-    gb::TabularResponse r;
-    r.kind = kind;
-    r.outputColumn = column;
-    return gb::TabularModel::load(gbtest::tabularFixture(name), 4, r);
-}
-
 PdpResult fixturePdp(const Predictor &m, std::vector<int> features, int resolution, bool individual,
                      PdpOptions::Evaluation evaluation = PdpOptions::Evaluation::Auto)
 {
@@ -189,7 +174,7 @@ PdpResult fixturePdp(const Predictor &m, std::vector<int> features, int resoluti
     o.grids = {g};
     o.individual = individual;
     o.evaluation = evaluation;
-    return partialDependence(m, fixtureData(), o, gb::Progress::null(), gb::CancelToken());
+    return partialDependence(m, gbtest::fixtureData(), o, gb::Progress::null(), gb::CancelToken());
 }
 
 std::vector<double> flatten(const gb::Json &nested)
@@ -467,7 +452,7 @@ void TestLineWalk::torchScriptReluNetwork()
     QFETCH(QVector<int>, features);
     QFETCH(int, resolution);
     QFETCH(QString, expected);
-    const auto model = fixtureModel(qPrintable(file), column, gb::TabularResponse::Kind(kind));
+    const auto model = gbtest::fixtureModel(qPrintable(file), column, gb::TabularResponse::Kind(kind));
     QVERIFY(model->piecewiseLinear());
     QCOMPARE(model->piecewiseLinear()->layers.size(), std::size_t(3));
     const std::vector<int> f(features.begin(), features.end());
@@ -500,7 +485,7 @@ void TestLineWalk::notEligibleFallsBack()
 {
     QFETCH(QString, file);
     QFETCH(QString, expected);
-    const auto model = fixtureModel(qPrintable(file));
+    const auto model = gbtest::fixtureModel(qPrintable(file));
     QVERIFY(!model->piecewiseLinear());
     const PdpResult r = fixturePdp(*model, {0}, 20, true);
     QVERIFY(!r.exactWalk);

@@ -22,21 +22,6 @@ namespace {
 
 constexpr double Rtol = 1e-4;
 
-const gb::TabularData &data()
-{
-    static const gb::TabularData d = gb::loadTabularData(gbtest::tabularFixture("data.csv"), {}, {});
-    return d;
-}
-
-std::shared_ptr<gb::TabularModel> model(const char *name, int column = -1,
-                                        gb::TabularResponse::Kind kind = gb::TabularResponse::Kind::Raw)
-{
-    gb::TabularResponse r;
-    r.kind = kind;
-    r.outputColumn = column;
-    return gb::TabularModel::load(gbtest::tabularFixture(name), 4, r);
-}
-
 std::vector<double> flat(const gb::Json &nested)
 {
     std::vector<double> out;
@@ -73,7 +58,7 @@ PdpResult runPdp(const gb::TabularModel &m, std::vector<int> features, int resol
     g.resolution = resolution;
     o.grids = {g};
     o.individual = individual;
-    return partialDependence(m, data(), o, gb::Progress::null(), gb::CancelToken());
+    return partialDependence(m, gbtest::fixtureData(), o, gb::Progress::null(), gb::CancelToken());
 }
 
 AleResult runAle(std::vector<int> features, int bins, EdgeConvention edges = EdgeConvention::ALEPlot)
@@ -82,7 +67,8 @@ AleResult runAle(std::vector<int> features, int bins, EdgeConvention edges = Edg
     o.features = std::move(features);
     o.bins = bins;
     o.edges = edges;
-    return accumulatedLocalEffects(*model("mlp_reg.pt"), data(), o, gb::Progress::null(), gb::CancelToken());
+    return accumulatedLocalEffects(*gbtest::fixtureModel("mlp_reg.pt"), gbtest::fixtureData(), o, gb::Progress::null(),
+                                   gb::CancelToken());
 }
 
 void compareAle(const AleResult &r, const gb::Json &e)
@@ -114,7 +100,7 @@ private Q_SLOTS:
 void TestReference::pdpPercentileGridAndIce()
 {
     const gb::Json &e = *expectedTabular().find("pdp_age_res20");
-    const PdpResult r = runPdp(*model("mlp_reg.pt"), {0}, 20);
+    const PdpResult r = runPdp(*gbtest::fixtureModel("mlp_reg.pt"), {0}, 20);
     COMPARE_CURVES(r.grid[0], numbers(*e.find("grid")), 0.0);
     COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
     const std::vector<double> individual(r.individual.begin(), r.individual.end());
@@ -124,7 +110,7 @@ void TestReference::pdpPercentileGridAndIce()
 void TestReference::pdpUniqueValuesGrid()
 {
     const gb::Json &e = *expectedTabular().find("pdp_bp_unique");
-    const PdpResult r = runPdp(*model("mlp_reg.pt"), {2}, 100, false);
+    const PdpResult r = runPdp(*gbtest::fixtureModel("mlp_reg.pt"), {2}, 100, false);
     QCOMPARE(r.grid[0].size(), std::size_t(55)); // 55 distinct bp values < 100
     COMPARE_CURVES(r.grid[0], numbers(*e.find("grid")), 0.0);
     COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
@@ -133,7 +119,7 @@ void TestReference::pdpUniqueValuesGrid()
 void TestReference::pdpTwoFeatures()
 {
     const gb::Json &e = *expectedTabular().find("pdp_age_bmi_res8");
-    const PdpResult r = runPdp(*model("mlp_reg.pt"), {0, 1}, 8, false);
+    const PdpResult r = runPdp(*gbtest::fixtureModel("mlp_reg.pt"), {0, 1}, 8, false);
     COMPARE_CURVES(r.grid[0], numbers(e.find("grid")->toArray()[0]), 0.0);
     COMPARE_CURVES(r.grid[1], numbers(e.find("grid")->toArray()[1]), 0.0);
     COMPARE_CURVES(r.average, flat(*e.find("average")), 0.0);
@@ -142,7 +128,7 @@ void TestReference::pdpTwoFeatures()
 void TestReference::pdpCategorical()
 {
     const gb::Json &e = *expectedTabular().find("pdp_group_categorical");
-    const PdpResult r = runPdp(*model("mlp_reg.pt"), {3}, 100, false);
+    const PdpResult r = runPdp(*gbtest::fixtureModel("mlp_reg.pt"), {3}, 100, false);
     QCOMPARE(r.grid[0], (std::vector<double>{0, 1, 2, 3}));
     COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
 }
@@ -150,7 +136,7 @@ void TestReference::pdpCategorical()
 void TestReference::pdpClassProbability()
 {
     const gb::Json &e = *expectedTabular().find("pdp_bmi_class2_res12");
-    const PdpResult r = runPdp(*model("mlp_cls.pt", 2, gb::TabularResponse::Kind::Probability), {1}, 12);
+    const PdpResult r = runPdp(*gbtest::fixtureModel("mlp_cls.pt", 2, gb::TabularResponse::Kind::Probability), {1}, 12);
     COMPARE_CURVES(r.grid[0], numbers(*e.find("grid")), 0.0);
     COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
     const std::vector<double> individual(r.individual.begin(), r.individual.end());
@@ -167,7 +153,8 @@ void TestReference::centredMatchesSklearnDisplay()
     g.resolution = 20;
     o.grids = {g};
     o.centered = true;
-    const PdpResult r = partialDependence(*model("mlp_reg.pt"), data(), o, gb::Progress::null(), gb::CancelToken());
+    const PdpResult r = partialDependence(*gbtest::fixtureModel("mlp_reg.pt"), gbtest::fixtureData(), o,
+                                          gb::Progress::null(), gb::CancelToken());
     std::vector<double> average = numbers(*e.find("average"));
     const double first = average[0];
     for (double &v : average)
