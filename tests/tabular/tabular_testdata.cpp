@@ -3,6 +3,9 @@
 
 #include "testutils.h"
 
+#include "jobs/cancel.h"
+#include "jobs/progress.h"
+
 #include <cmath>
 #include <random>
 
@@ -67,9 +70,28 @@ const gb::Json &expectedTabular()
 std::vector<double> numbers(const gb::Json &array)
 {
     std::vector<double> out;
-    for (const gb::Json &v : array.toArray())
-        out.push_back(v.toDouble());
+    for (const gb::Json &v : array.toArray()) {
+        if (v.isArray()) {
+            const auto inner = numbers(v);
+            out.insert(out.end(), inner.begin(), inner.end());
+        } else {
+            out.push_back(v.toDouble());
+        }
+    }
     return out;
+}
+
+gb::tabular::PdpResult fixturePdp(const gb::tabular::Predictor &model, std::vector<int> features, int resolution,
+                                  bool individual, gb::tabular::PdpOptions::Evaluation evaluation)
+{
+    gb::tabular::PdpOptions o;
+    o.features = std::move(features);
+    gb::tabular::GridOptions g;
+    g.resolution = resolution;
+    o.grids = {g};
+    o.individual = individual;
+    o.evaluation = evaluation;
+    return gb::tabular::partialDependence(model, fixtureData(), o, gb::Progress::null(), gb::CancelToken());
 }
 
 bool closeCurves(const std::vector<double> &a, const std::vector<double> &b, double rtol, double scale, QString *why)

@@ -4,6 +4,7 @@
 #include "io/csv.h"
 #include "io/json.h"
 #include "models/torchscript_model.h"
+#include "tabular/pdp.h"
 
 #include <QObject>
 #include <QString>
@@ -33,7 +34,13 @@ std::shared_ptr<gb::TabularModel> fixtureModel(const char *name, int column = -1
                                                gb::TabularResponse::Kind kind = gb::TabularResponse::Kind::Raw);
 /// tests/fixtures/tabular/expected.json, parsed once.
 const gb::Json &expectedTabular();
+/// The numbers of a JSON array, nested arrays flattened in row-major order.
 std::vector<double> numbers(const gb::Json &array);
+/// PDP of `model` on fixtureData() over `features` with a percentile grid of `resolution`.
+gb::tabular::PdpResult fixturePdp(const gb::tabular::Predictor &model, std::vector<int> features, int resolution,
+                                  bool individual = true,
+                                  gb::tabular::PdpOptions::Evaluation evaluation =
+                                      gb::tabular::PdpOptions::Evaluation::Auto);
 
 /// |a - b| <= rtol * (|b| + scale): relative to the value, or to the curve's scale near zero.
 bool closeCurves(const std::vector<double> &a, const std::vector<double> &b, double rtol, double scale, QString *why);

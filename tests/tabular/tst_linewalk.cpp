@@ -164,29 +164,6 @@ gb::TabularData dataFrom(const std::vector<float> &rows, int width)
                                  });
 }
 
-PdpResult fixturePdp(const Predictor &m, std::vector<int> features, int resolution, bool individual,
-                     PdpOptions::Evaluation evaluation = PdpOptions::Evaluation::Auto)
-{
-    PdpOptions o;
-    o.features = std::move(features);
-    GridOptions g;
-    g.resolution = resolution;
-    o.grids = {g};
-    o.individual = individual;
-    o.evaluation = evaluation;
-    return partialDependence(m, gbtest::fixtureData(), o, gb::Progress::null(), gb::CancelToken());
-}
-
-std::vector<double> flatten(const gb::Json &nested)
-{
-    std::vector<double> out;
-    for (const gb::Json &row : nested.toArray()) {
-        const auto v = row.isArray() ? flatten(row) : std::vector<double>{row.toDouble()};
-        out.insert(out.end(), v.begin(), v.end());
-    }
-    return out;
-}
-
 // A result against scikit-learn's partial_dependence on the same TorchScript file (fixture).
 bool matchesSklearn(const PdpResult &r, const char *key, QString *why)
 {
@@ -195,12 +172,12 @@ bool matchesSklearn(const PdpResult &r, const char *key, QString *why)
     for (const auto &g : r.grid)
         grid.insert(grid.end(), g.begin(), g.end());
     const gb::Json &eg = *e.find("grid");
-    const bool ok = gbtest::closeCurves(grid, eg.toArray()[0].isArray() ? flatten(eg) : gbtest::numbers(eg), 1e-4, 0.0, why)
-                    && gbtest::closeCurves(r.average, flatten(*e.find("average")), 1e-4, 1e-3, why);
+    const bool ok = gbtest::closeCurves(grid, gbtest::numbers(eg), 1e-4, 0.0, why)
+                    && gbtest::closeCurves(r.average, gbtest::numbers(*e.find("average")), 1e-4, 1e-3, why);
     if (!ok || !e.find("individual"))
         return ok;
     return gbtest::closeCurves(std::vector<double>(r.individual.begin(), r.individual.end()),
-                               flatten(*e.find("individual")), 1e-4, 1e-3, why);
+                               gbtest::numbers(*e.find("individual")), 1e-4, 1e-3, why);
 }
 
 } // namespace
@@ -457,8 +434,8 @@ void TestLineWalk::torchScriptReluNetwork()
     QCOMPARE(model->piecewiseLinear()->layers.size(), std::size_t(3));
     const std::vector<int> f(features.begin(), features.end());
     const bool individual = f.size() == 1;
-    const PdpResult walked = fixturePdp(*model, f, resolution, individual);
-    const PdpResult brute = fixturePdp(*model, f, resolution, individual, PdpOptions::Evaluation::Brute);
+    const PdpResult walked = gbtest::fixturePdp(*model, f, resolution, individual);
+    const PdpResult brute = gbtest::fixturePdp(*model, f, resolution, individual, PdpOptions::Evaluation::Brute);
     QVERIFY(walked.exactWalk);
     QVERIFY(!brute.exactWalk);
     // The module computes in float32, the network in double: compare to 1e-5 of the largest value.
@@ -487,7 +464,7 @@ void TestLineWalk::notEligibleFallsBack()
     QFETCH(QString, expected);
     const auto model = gbtest::fixtureModel(qPrintable(file));
     QVERIFY(!model->piecewiseLinear());
-    const PdpResult r = fixturePdp(*model, {0}, 20, true);
+    const PdpResult r = gbtest::fixturePdp(*model, {0}, 20, true);
     QVERIFY(!r.exactWalk);
     QString why;
     QVERIFY2(matchesSklearn(r, qPrintable(expected), &why), qPrintable(why));

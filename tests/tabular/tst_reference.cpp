@@ -22,20 +22,6 @@ namespace {
 
 constexpr double Rtol = 1e-4;
 
-std::vector<double> flat(const gb::Json &nested)
-{
-    std::vector<double> out;
-    for (const gb::Json &row : nested.toArray()) {
-        if (row.isArray()) {
-            const auto v = flat(row);
-            out.insert(out.end(), v.begin(), v.end());
-        } else {
-            out.push_back(row.toDouble());
-        }
-    }
-    return out;
-}
-
 double scaleOf(const std::vector<double> &v)
 {
     double m = 0.0;
@@ -49,17 +35,6 @@ double scaleOf(const std::vector<double> &v)
         QString why_;                                                                                                  \
         QVERIFY2(gbtest::closeCurves(actual, expected, Rtol, scale, &why_), qPrintable(why_));                        \
     } while (0)
-
-PdpResult runPdp(const gb::TabularModel &m, std::vector<int> features, int resolution, bool individual = true)
-{
-    PdpOptions o;
-    o.features = std::move(features);
-    GridOptions g;
-    g.resolution = resolution;
-    o.grids = {g};
-    o.individual = individual;
-    return partialDependence(m, gbtest::fixtureData(), o, gb::Progress::null(), gb::CancelToken());
-}
 
 AleResult runAle(std::vector<int> features, int bins, EdgeConvention edges = EdgeConvention::ALEPlot)
 {
@@ -100,17 +75,17 @@ private Q_SLOTS:
 void TestReference::pdpPercentileGridAndIce()
 {
     const gb::Json &e = *expectedTabular().find("pdp_age_res20");
-    const PdpResult r = runPdp(*gbtest::fixtureModel("mlp_reg.pt"), {0}, 20);
+    const PdpResult r = gbtest::fixturePdp(*gbtest::fixtureModel("mlp_reg.pt"), {0}, 20);
     COMPARE_CURVES(r.grid[0], numbers(*e.find("grid")), 0.0);
     COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
     const std::vector<double> individual(r.individual.begin(), r.individual.end());
-    COMPARE_CURVES(individual, flat(*e.find("individual")), 0.0);
+    COMPARE_CURVES(individual, gbtest::numbers(*e.find("individual")), 0.0);
 }
 
 void TestReference::pdpUniqueValuesGrid()
 {
     const gb::Json &e = *expectedTabular().find("pdp_bp_unique");
-    const PdpResult r = runPdp(*gbtest::fixtureModel("mlp_reg.pt"), {2}, 100, false);
+    const PdpResult r = gbtest::fixturePdp(*gbtest::fixtureModel("mlp_reg.pt"), {2}, 100, false);
     QCOMPARE(r.grid[0].size(), std::size_t(55)); // 55 distinct bp values < 100
     COMPARE_CURVES(r.grid[0], numbers(*e.find("grid")), 0.0);
     COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
@@ -119,16 +94,16 @@ void TestReference::pdpUniqueValuesGrid()
 void TestReference::pdpTwoFeatures()
 {
     const gb::Json &e = *expectedTabular().find("pdp_age_bmi_res8");
-    const PdpResult r = runPdp(*gbtest::fixtureModel("mlp_reg.pt"), {0, 1}, 8, false);
+    const PdpResult r = gbtest::fixturePdp(*gbtest::fixtureModel("mlp_reg.pt"), {0, 1}, 8, false);
     COMPARE_CURVES(r.grid[0], numbers(e.find("grid")->toArray()[0]), 0.0);
     COMPARE_CURVES(r.grid[1], numbers(e.find("grid")->toArray()[1]), 0.0);
-    COMPARE_CURVES(r.average, flat(*e.find("average")), 0.0);
+    COMPARE_CURVES(r.average, gbtest::numbers(*e.find("average")), 0.0);
 }
 
 void TestReference::pdpCategorical()
 {
     const gb::Json &e = *expectedTabular().find("pdp_group_categorical");
-    const PdpResult r = runPdp(*gbtest::fixtureModel("mlp_reg.pt"), {3}, 100, false);
+    const PdpResult r = gbtest::fixturePdp(*gbtest::fixtureModel("mlp_reg.pt"), {3}, 100, false);
     QCOMPARE(r.grid[0], (std::vector<double>{0, 1, 2, 3}));
     COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
 }
@@ -136,11 +111,12 @@ void TestReference::pdpCategorical()
 void TestReference::pdpClassProbability()
 {
     const gb::Json &e = *expectedTabular().find("pdp_bmi_class2_res12");
-    const PdpResult r = runPdp(*gbtest::fixtureModel("mlp_cls.pt", 2, gb::TabularResponse::Kind::Probability), {1}, 12);
+    const auto model = gbtest::fixtureModel("mlp_cls.pt", 2, gb::TabularResponse::Kind::Probability);
+    const PdpResult r = gbtest::fixturePdp(*model, {1}, 12);
     COMPARE_CURVES(r.grid[0], numbers(*e.find("grid")), 0.0);
     COMPARE_CURVES(r.average, numbers(*e.find("average")), 0.0);
     const std::vector<double> individual(r.individual.begin(), r.individual.end());
-    COMPARE_CURVES(individual, flat(*e.find("individual")), 0.0);
+    COMPARE_CURVES(individual, gbtest::numbers(*e.find("individual")), 0.0);
 }
 
 void TestReference::centredMatchesSklearnDisplay()
@@ -199,9 +175,9 @@ void TestReference::aleSecondOrder()
     const AleResult r = runAle({0, 1}, 6);
     COMPARE_CURVES(r.edges[0], numbers(e.find("edges")->toArray()[0]), 0.0);
     COMPARE_CURVES(r.edges[1], numbers(e.find("edges")->toArray()[1]), 0.0);
-    const std::vector<double> expected = flat(*e.find("ale"));
+    const std::vector<double> expected = gbtest::numbers(*e.find("ale"));
     COMPARE_CURVES(r.ale, expected, scaleOf(expected));
-    QCOMPARE(std::vector<double>(r.counts.begin(), r.counts.end()), flat(*e.find("counts")));
+    QCOMPARE(std::vector<double>(r.counts.begin(), r.counts.end()), gbtest::numbers(*e.find("counts")));
 }
 
 void TestReference::aleCategorical()
